@@ -1,0 +1,72 @@
+import { dirname, resolve } from "node:path";
+import { z } from "zod";
+
+/** A configuration the platform cannot start with; every line names its variable. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+const schema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, "must be a postgres:// or postgresql:// URL")
+    .optional(),
+  GUMSTACK_DATA_DIR: z.string().min(1, "must not be empty").default(".gumstack/data"),
+  GUMSTACK_VAULT_KEYS: z.string().optional(),
+  GUMSTACK_VAULT_KEY_FILE: z.string().min(1, "must not be empty").optional(),
+  GUMSTACK_HOST: z.string().min(1, "must not be empty").default("127.0.0.1"),
+  GUMSTACK_PORT: z
+    .string()
+    .regex(/^\d{1,5}$/, "must be a port number from 0 to 65535")
+    .transform(Number)
+    .refine((port) => port <= 65_535, "must be a port number from 0 to 65535")
+    .default(8080),
+  GUMSTACK_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  GUMSTACK_LOG_FORMAT: z.enum(["pretty", "json"]).default("pretty"),
+});
+
+export const knownVariables = Object.keys(schema.shape);
+
+export interface Config {
+  /** Unset: the embedded PGlite database in `dataDir`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  vaultKeys: string | undefined;
+  vaultKeyFile: string;
+  host: string;
+  port: number;
+  logLevel: "debug" | "info" | "warn" | "error";
+  logFormat: "pretty" | "json";
+  /** GUMSTACK_* variables set but unknown: most likely typos, worth a warning. */
+  unknownVariables: string[];
+}
+
+/** Parses the environment once, at start-up. */
+export function loadConfig(env: Record<string, string | undefined>, cwd = process.cwd()): Config {
+  const parsed = schema.safeParse(
+    // An empty variable means unset, as in most shells' `VAR= command`.
+    Object.fromEntries(Object.entries(env).filter(([, value]) => value !== "")),
+  );
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      return `  ${name}: ${issue.message}`;
+    });
+    throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
+  }
+  const c = parsed.data;
+  const dataDir = resolve(cwd, c.GUMSTACK_DATA_DIR);
+  return {
+    databaseUrl: c.DATABASE_URL,
+    dataDir,
+    vaultKeys: c.GUMSTACK_VAULT_KEYS,
+    vaultKeyFile: resolve(cwd, c.GUMSTACK_VAULT_KEY_FILE ?? `${dirname(dataDir)}/vault.key`),
+    host: c.GUMSTACK_HOST,
+    port: c.GUMSTACK_PORT,
+    logLevel: c.GUMSTACK_LOG_LEVEL,
+    logFormat: c.GUMSTACK_LOG_FORMAT,
+    unknownVariables: Object.keys(env).filter(
+      (name) => /^GUMSTACK_/i.test(name) && !knownVariables.includes(name),
+    ),
+  };
+}

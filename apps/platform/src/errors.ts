@@ -1,0 +1,57 @@
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { AppEnv } from "./env.js";
+
+/** The closed set of error codes the API answers with, each with its one status. */
+export const errorStatus = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  internal_error: 500,
+  unavailable: 503,
+} as const satisfies Record<string, ContentfulStatusCode>;
+
+export type ErrorCode = keyof typeof errorStatus;
+
+export class ApiError extends Error {
+  override readonly name = "ApiError";
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Every error leaves as `{ error: { code, message, requestId } }`; an unexpected one says no more. */
+export function onError(error: Error, c: Context<AppEnv>) {
+  const requestId = c.get("requestId");
+  if (error instanceof ApiError) {
+    if (error.code === "unauthorized") c.header("WWW-Authenticate", 'Bearer realm="gumstack"');
+    return c.json(
+      { error: { code: error.code, message: error.message, requestId } },
+      errorStatus[error.code],
+    );
+  }
+  c.var.log.error("unhandled error", { requestId, error, path: c.req.path });
+  return c.json(
+    { error: { code: "internal_error", message: "something went wrong on our side", requestId } },
+    500,
+  );
+}
+
+export function notFound(c: Context<AppEnv>) {
+  return c.json(
+    {
+      error: {
+        code: "not_found",
+        message: `no route for ${c.req.method} ${c.req.path}`,
+        requestId: c.get("requestId"),
+      },
+    },
+    404,
+  );
+}

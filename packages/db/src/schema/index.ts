@@ -1,0 +1,1 @@
+export { vaultCanaries } from "./vault-canaries.js";

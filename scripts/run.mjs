@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+// The only entry point the README needs: `npm start` and `npm test` work on a machine that has
+// Node 20 and npm but no pnpm. It installs the workspace with the pinned pnpm (through npx) when
+// node_modules is missing or older than the lockfile, then runs the task with the local binaries.
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const { packageManager } = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+const bin = join(root, "node_modules", ".bin");
+
+function run(command, args, env = {}) {
+  const result = spawnSync(command, args, {
+    cwd: root,
+    stdio: "inherit",
+    env: {
+      ...process.env,
+      // Nothing leaves this machine: no usage reports from turbo.
+      TURBO_TELEMETRY_DISABLED: "1",
+      DO_NOT_TRACK: "1",
+      ...env,
+      PATH: `${bin}:${process.env.PATH}`,
+    },
+  });
+  if (result.error) throw result.error;
+  return result.status ?? 1;
+}
+
+function installed() {
+  // pnpm keeps a copy of the lockfile it installed from; equal files mean node_modules is current.
+  const current = join(root, "node_modules", ".pnpm", "lock.yaml");
+  if (!existsSync(current)) return false;
+  return readFileSync(current, "utf8") === readFileSync(join(root, "pnpm-lock.yaml"), "utf8");
+}
+
+function ensureInstalled() {
+  if (installed()) return;
+  const pnpm = existsSync(join(bin, "pnpm")) ? "pnpm" : null;
+  const code = pnpm
+    ? run(pnpm, ["install", "--frozen-lockfile"])
+    : run("npx", ["--yes", packageManager, "install", "--frozen-lockfile"]);
+  if (code !== 0) process.exit(code);
+}
+
+// Workspace packages run from their TypeScript source (see "exports" in their package.json).
+const SOURCE = "--conditions=gumstack-source";
+
+const tasks = {
+  start: () => run("tsx", [SOURCE, "apps/platform/src/main.ts", ...process.argv.slice(3)]),
+  test: () => {
+    const checks = run("turbo", ["run", "typecheck", "lint", "--output-logs=errors-only"]);
+    if (checks !== 0) return checks;
+    return run("vitest", ["run", ...process.argv.slice(3)]);
+  },
+  gumstack: () => run("tsx", [SOURCE, "apps/platform/src/cli.ts", ...process.argv.slice(3)]),
+};
+
+ensureInstalled();
+const [task, ...rest] = process.argv.slice(2);
+const code = task && task in tasks ? tasks[task]() : run(task ?? "true", rest);
+process.exit(code);
