@@ -39,6 +39,17 @@ describe("Vault", () => {
     },
   );
 
+  it("decodes secrets of any size in any order (its decode buffers are reused)", () => {
+    const sizes = [5000, 10, 70_000, 3000, 0, 40_000, 17, 65_536];
+    const sealed = sizes.map((n, i) => [
+      String(i).repeat(n),
+      vault.encrypt(String(i).repeat(n), here),
+    ]);
+    for (const [plain, envelope] of [...sealed, ...sealed.reverse()]) {
+      expect(vault.decrypt(envelope as string, here)).toBe(plain);
+    }
+  });
+
   it("uses a fresh IV for every write and never shows the plaintext", () => {
     const a = vault.encrypt("same secret", here);
     const b = vault.encrypt("same secret", here);

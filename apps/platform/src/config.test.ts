@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./config.js";
+
+describe("loadConfig", () => {
+  it("defaults to the embedded database with its key beside the data folder", () => {
+    const config = loadConfig({}, "/srv/app");
+    expect(config).toMatchObject({
+      databaseUrl: undefined,
+      dataDir: "/srv/app/.gumstack/data",
+      vaultKeyFile: "/srv/app/.gumstack/vault.key",
+      host: "127.0.0.1",
+      port: 8080,
+    });
+  });
+
+  it.each([
+    [{ GUMSTACK_PORT: "eighty" }, /GUMSTACK_PORT: must be a port number/],
+    [{ GUMSTACK_PORT: "70000" }, /GUMSTACK_PORT: must be a port number/],
+    [{ DATABASE_URL: "mysql://x" }, /DATABASE_URL: must be a postgres:\/\//],
+    [{ GUMSTACK_LOG_LEVEL: "loud" }, /GUMSTACK_LOG_LEVEL: /],
+  ])("refuses %j naming the variable", (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it("lists every bad variable at once", () => {
+    expect(() => loadConfig({ GUMSTACK_PORT: "x", GUMSTACK_LOG_FORMAT: "xml" })).toThrow(
+      /GUMSTACK_PORT.*\n.*GUMSTACK_LOG_FORMAT/,
+    );
+  });
+
+  it("treats an empty variable as unset and flags unknown GUMSTACK_ names", () => {
+    const config = loadConfig({ GUMSTACK_PORT: "", GUMSTACK_VAULT_KEY: "oops", PATH: "/bin" });
+    expect(config.port).toBe(8080);
+    expect(config.unknownVariables).toEqual(["GUMSTACK_VAULT_KEY"]);
+  });
+});

@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { createLogger } from "./log.js";
+
+describe("createLogger", () => {
+  it("never writes a field whose name says secret, in either format", () => {
+    for (const format of ["json", "pretty"] as const) {
+      const lines: string[] = [];
+      const log = createLogger({ level: "debug", format, write: (l) => lines.push(l) });
+      log.info("connected", {
+        accessToken: "ya29.secret",
+        refresh_token: "1//secret",
+        Authorization: "Bearer gsk_secret",
+        password: "hunter2",
+        nickname: "ada",
+      });
+      expect(lines.join("\n")).not.toMatch(/secret|hunter2/);
+      expect(lines.join("\n")).toContain("ada");
+    }
+  });
+
+  it("drops lines below its level", () => {
+    const lines: string[] = [];
+    const log = createLogger({ level: "warn", format: "json", write: (l) => lines.push(l) });
+    log.info("quiet");
+    log.warn("loud");
+    expect(lines.map((l) => JSON.parse(l).message)).toEqual(["loud"]);
+  });
+});
