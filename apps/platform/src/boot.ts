@@ -1,41 +1,13 @@
 import type { AddressInfo } from "node:net";
-import { createDatabase, migrate } from "@gumstack/db";
-import { resolveKeyRing, Vault, verifyCanaries } from "@gumstack/vault";
+import type { Logger } from "@gumstack/log";
+import { type Config, openStore } from "@gumstack/runtime";
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.js";
-import type { Config } from "./config.js";
 import type { Services } from "./env.js";
-import type { Logger } from "./log.js";
 
-/**
- * Opens what the platform runs on, in the order that fails fastest: keys (pure), the database,
- * migrations, then the canary check that proves the keys belong to this database.
- */
+/** What the platform runs on: the shared store, plus its logger. */
 export async function openServices(config: Config, log: Logger): Promise<Services> {
-  const embedded = config.databaseUrl === undefined;
-  const keyRing = resolveKeyRing({
-    keys: config.vaultKeys,
-    keyFile: config.vaultKeyFile,
-    embedded,
-    log: (message) => log.warn(message),
-  });
-  const database = await createDatabase(
-    embedded ? { dataDir: config.dataDir } : { url: config.databaseUrl as string },
-  );
-  try {
-    const { applied, current } = await migrate(database.db);
-    if (applied.length > 0) log.info("applied migrations", { applied: applied.join(", ") });
-    const vault = new Vault(keyRing);
-    const canaries = await verifyCanaries(database.db, vault);
-    log.info("vault open", {
-      primaryKey: vault.keyRing.primary.id,
-      keys: canaries.verified.join(", "),
-    });
-    return { database, vault, log, migration: current };
-  } catch (error) {
-    await database.close();
-    throw error;
-  }
+  return { ...(await openStore(config, log)), log };
 }
 
 export interface RunningPlatform {

@@ -1,8 +1,8 @@
 import { encryptedColumns } from "@gumstack/db";
+import { createLogger } from "@gumstack/log";
+import { loadConfig } from "@gumstack/runtime";
 import { generateKeySpec, rotateSecrets } from "@gumstack/vault";
 import { openServices } from "./boot.js";
-import { loadConfig } from "./config.js";
-import { createLogger } from "./log.js";
 
 const usage = `usage: gumstack <command>
 

@@ -1,7 +1,7 @@
 import type { DatabaseHandle } from "@gumstack/db";
+import type { Logger } from "@gumstack/log";
 import type { Vault } from "@gumstack/vault";
 import type { RequestIdVariables } from "hono/request-id";
-import type { Logger } from "./log.js";
 
 /** What the platform holds for the life of the process; handed to every request. */
 export interface Services {

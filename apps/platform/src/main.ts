@@ -1,6 +1,6 @@
+import { createLogger } from "@gumstack/log";
+import { loadConfig } from "@gumstack/runtime";
 import { startPlatform } from "./boot.js";
-import { loadConfig } from "./config.js";
-import { createLogger } from "./log.js";
 
 /** `npm start`: the platform on the embedded database unless DATABASE_URL says otherwise. */
 async function main(): Promise<void> {

@@ -1,4 +1,5 @@
 import type { AnyPgColumn, PgTable } from "drizzle-orm/pg-core";
+import { connections, credentials, oauthStates } from "./schema/index.js";
 
 /**
  * A column that holds vault envelopes. The vault binds every ciphertext to its table, row id and
@@ -11,5 +12,9 @@ export interface EncryptedColumn {
   value: AnyPgColumn;
 }
 
-/** Grows with the tables that hold secrets (connections, credentials, environment variables). */
-export const encryptedColumns: readonly EncryptedColumn[] = [];
+export const encryptedColumns: readonly EncryptedColumn[] = [
+  { table: connections, id: connections.id, value: connections.accessToken },
+  { table: connections, id: connections.id, value: connections.refreshToken },
+  { table: oauthStates, id: oauthStates.id, value: oauthStates.codeVerifier },
+  { table: credentials, id: credentials.id, value: credentials.values },
+];

@@ -3,6 +3,12 @@ import { encodeBase32LowerCaseNoPadding } from "@oslojs/encoding";
 /** Every row id carries its kind, so a log line or a URL says what it points at. */
 export const idPrefixes = {
   canary: "vkc",
+  user: "usr",
+  apiKey: "key",
+  server: "srv",
+  oauthState: "ost",
+  connection: "con",
+  credential: "crd",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

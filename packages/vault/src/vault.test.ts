@@ -101,6 +101,19 @@ describe("Vault", () => {
     expect(reason(() => vault.decrypt(fresh, here))).toBe("unknown_key");
   });
 
+  it("signs per purpose, verifies under any key of the ring, and refuses anything changed", () => {
+    const signature = vault.sign("ticket", "usr_1|srv_1");
+    expect(vault.verify("ticket", "usr_1|srv_1", signature)).toBe(true);
+    expect(vault.verify("ticket", "usr_2|srv_1", signature)).toBe(false);
+    expect(vault.verify("context", "usr_1|srv_1", signature)).toBe(false);
+    expect(vault.verify("ticket", "usr_1|srv_1", `${signature.slice(0, -2)}AA`)).toBe(false);
+    expect(vault.verify("ticket", "usr_1|srv_1", "k9.abc")).toBe(false);
+    expect(vault.verify("ticket", "usr_1|srv_1", "garbage")).toBe(false);
+    const rotated = new Vault(parseKeyRing(`${k2},${k1}`, "test"));
+    expect(rotated.verify("ticket", "usr_1|srv_1", signature)).toBe(true);
+    expect(rotated.sign("ticket", "x").startsWith("k2.")).toBe(true);
+  });
+
   it("names the row in its error, never the secret", () => {
     const sealed = vault.encrypt("hunter2", here);
     try {

@@ -1,4 +1,11 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  hkdfSync,
+  randomBytes,
+  timingSafeEqual,
+} from "node:crypto";
 import {
   ENVELOPE_VERSION,
   envelopePrefix,
@@ -94,6 +101,42 @@ export class Vault {
     } catch (cause) {
       throw new VaultDecryptError("authentication_failed", where, { cause });
     }
+  }
+
+  private readonly macKeys = new Map<string, Buffer>();
+
+  /** A key for `purpose` derived from a ring key (HKDF), so a MAC never reuses an encryption key. */
+  private macKey(keyId: string, purpose: string): Buffer | undefined {
+    const cacheKey = `${keyId}\0${purpose}`;
+    let derived = this.macKeys.get(cacheKey);
+    if (derived === undefined) {
+      const entry = this.keyRing.keys.get(keyId);
+      if (entry === undefined) return undefined;
+      derived = Buffer.from(
+        hkdfSync("sha256", entry.key.export(), Buffer.alloc(0), `gumstack/mac/${purpose}`, 32),
+      );
+      this.macKeys.set(cacheKey, derived);
+    }
+    return derived;
+  }
+
+  /** HMAC-SHA256 of `data` for one purpose, under the primary key: `<keyId>.<tag>`. */
+  sign(purpose: string, data: string): string {
+    const { id } = this.keyRing.primary;
+    const tag = createHmac("sha256", this.macKey(id, purpose) as Buffer)
+      .update(data)
+      .digest("base64url");
+    return `${id}.${tag}`;
+  }
+
+  /** True when `signature` is `sign(purpose, data)` under any key of the ring. */
+  verify(purpose: string, data: string, signature: string): boolean {
+    const dot = signature.indexOf(".");
+    const key = dot === -1 ? undefined : this.macKey(signature.slice(0, dot), purpose);
+    if (key === undefined) return false;
+    const expected = createHmac("sha256", key).update(data).digest();
+    const given = Buffer.from(signature.slice(dot + 1), "base64url");
+    return given.length === expected.length && timingSafeEqual(given, expected);
   }
 
   /** True when the secret is not under the primary key and rotation should rewrite it. */

@@ -1,1 +1,7 @@
+export { apiKeys } from "./api-keys.js";
+export { type ConnectionStatus, connections } from "./connections.js";
+export { credentials } from "./credentials.js";
+export { oauthStates } from "./oauth-states.js";
+export { type AuthType, servers } from "./servers.js";
+export { users } from "./users.js";
 export { vaultCanaries } from "./vault-canaries.js";

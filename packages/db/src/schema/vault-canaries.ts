@@ -1,4 +1,5 @@
-import { pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { pgTable, text } from "drizzle-orm/pg-core";
+import { createdAt } from "./columns.js";
 
 /**
  * One known ciphertext per key that has ever been primary. At start-up the vault opens the
@@ -8,5 +9,5 @@ import { pgTable, text, timestamp } from "drizzle-orm/pg-core";
 export const vaultCanaries = pgTable("vault_canaries", {
   keyId: text("key_id").primaryKey(),
   ciphertext: text("ciphertext").notNull(),
-  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  createdAt: createdAt(),
 });

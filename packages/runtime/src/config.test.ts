@@ -18,6 +18,7 @@ describe("loadConfig", () => {
     [{ GUMSTACK_PORT: "70000" }, /GUMSTACK_PORT: must be a port number/],
     [{ DATABASE_URL: "mysql://x" }, /DATABASE_URL: must be a postgres:\/\//],
     [{ GUMSTACK_LOG_LEVEL: "loud" }, /GUMSTACK_LOG_LEVEL: /],
+    [{ GUMSTACK_PUBLIC_URL: "example.com" }, /GUMSTACK_PUBLIC_URL: must be an http/],
   ])("refuses %j naming the variable", (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createLogger } from "./log.js";
+import { createLogger } from "./index.js";
 
 describe("createLogger", () => {
   it("never writes a field whose name says secret, in either format", () => {

@@ -21,6 +21,10 @@ const schema = z.object({
     .transform(Number)
     .refine((port) => port <= 65_535, "must be a port number from 0 to 65535")
     .default(8080),
+  GUMSTACK_PUBLIC_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, "must be an http:// or https:// URL")
+    .optional(),
   GUMSTACK_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   GUMSTACK_LOG_FORMAT: z.enum(["pretty", "json"]).default("pretty"),
 });
@@ -35,6 +39,8 @@ export interface Config {
   vaultKeyFile: string;
   host: string;
   port: number;
+  /** How browsers and providers reach us (the callback URL's origin); unset: host and port. */
+  publicUrl: string | undefined;
   logLevel: "debug" | "info" | "warn" | "error";
   logFormat: "pretty" | "json";
   /** GUMSTACK_* variables set but unknown: most likely typos, worth a warning. */
@@ -63,6 +69,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     vaultKeyFile: resolve(cwd, c.GUMSTACK_VAULT_KEY_FILE ?? `${dirname(dataDir)}/vault.key`),
     host: c.GUMSTACK_HOST,
     port: c.GUMSTACK_PORT,
+    publicUrl: c.GUMSTACK_PUBLIC_URL?.replace(/\/+$/, ""),
     logLevel: c.GUMSTACK_LOG_LEVEL,
     logFormat: c.GUMSTACK_LOG_FORMAT,
     unknownVariables: Object.keys(env).filter(

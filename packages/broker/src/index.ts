@@ -1,0 +1,17 @@
+export {
+  type BeginInput,
+  type Begun,
+  browserCookieName,
+  type CallbackInput,
+  type Completed,
+} from "./authorize.js";
+export { type AccessRequest, Broker } from "./broker.js";
+export type { AccessGrant, ConnectionRow } from "./connection-store.js";
+export {
+  CallbackError,
+  type CallbackFailure,
+  ConnectionRequiredError,
+  RefreshUnavailableError,
+  ReturnUrlError,
+} from "./errors.js";
+export type { BrokerOptions } from "./options.js";

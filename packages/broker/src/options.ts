@@ -1,0 +1,52 @@
+import type { Database } from "@gumstack/db";
+import type { Logger } from "@gumstack/log";
+import type { AuthProvider } from "@gumstack/oauth";
+import type { Vault } from "@gumstack/vault";
+
+export interface BrokerOptions {
+  db: Database;
+  vault: Vault;
+  log: Logger;
+  /** Finds the provider a state or connection names. */
+  provider: (name: string) => AuthProvider | undefined;
+  /** The absolute `/auth/callback` URL registered with every provider. */
+  callbackUrl: string;
+  /** Where `returnTo` may point besides this origin's own paths: origins or URL prefixes. */
+  allowedReturnUrls?: readonly string[];
+  /** How long a started authorization may take. At most 10 minutes. */
+  stateTtlMs?: number;
+  /** Refresh this long before a token expires. */
+  refreshMarginMs?: number;
+  /** How long one process may hold a connection's refresh lease. */
+  leaseTtlMs?: number;
+  /** The whole provider refresh call, retries included; shorter than the lease. */
+  refreshTimeoutMs?: number;
+  /** Milliseconds since the epoch; tests move it. */
+  now?: () => number;
+}
+
+export type ResolvedOptions = Required<Omit<BrokerOptions, "allowedReturnUrls">> & {
+  allowedReturnUrls: readonly string[];
+};
+
+const TEN_MINUTES = 10 * 60_000;
+
+export function resolveOptions(options: BrokerOptions): ResolvedOptions {
+  const resolved: ResolvedOptions = {
+    stateTtlMs: TEN_MINUTES,
+    refreshMarginMs: 60_000,
+    leaseTtlMs: 30_000,
+    refreshTimeoutMs: 20_000,
+    now: Date.now,
+    ...options,
+    allowedReturnUrls: options.allowedReturnUrls ?? [],
+  };
+  if (resolved.stateTtlMs > TEN_MINUTES)
+    throw new RangeError("stateTtlMs must be at most 10 minutes");
+  // A refresh that outlives its lease could race the next holder; the write would then be
+  // refused, but the provider may already have rotated the refresh token.
+  if (resolved.refreshTimeoutMs >= resolved.leaseTtlMs) {
+    throw new RangeError("refreshTimeoutMs must be shorter than leaseTtlMs");
+  }
+  return resolved;
+}

@@ -1,0 +1,12 @@
+import { pgTable, text } from "drizzle-orm/pg-core";
+import type { Id } from "../ids.js";
+import { createdAt } from "./columns.js";
+
+/** A person who calls tools and owns connections and credentials. */
+export const users = pgTable("users", {
+  id: text("id").$type<Id<"user">>().primaryKey(),
+  name: text("name").notNull(),
+  /** Platform sign-in; standalone hosts identify users by API key only. */
+  email: text("email").unique(),
+  createdAt: createdAt(),
+});

@@ -1,0 +1,2 @@
+export { type Config, ConfigError, knownVariables, loadConfig } from "./config.js";
+export { openStore, type Store } from "./open-store.js";

@@ -1,0 +1,87 @@
+import { readFileSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import { ServerConfigError } from "./errors.js";
+import { variableNameProblem } from "./names.js";
+
+const variableName = z.string().superRefine((name, ctx) => {
+  const problem = variableNameProblem(name);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
+const field = z.object({
+  name: variableName,
+  label: z.string().min(1).optional(),
+  description: z.string().optional(),
+  placeholder: z.string().optional(),
+  /** Secret unless said otherwise: masked in forms, never shown again. */
+  secret: z.boolean().default(true),
+  optional: z.boolean().default(false),
+});
+
+const auth = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("oauth"),
+    /** The registered AuthProvider's name; may be left out when only one is registered. */
+    provider: z.string().min(1).optional(),
+    scopes: z.array(z.string().min(1)).optional(),
+  }),
+  z.object({
+    type: z.literal("cred"),
+    fields: z
+      .array(field)
+      .min(1, "a cred server declares at least one field")
+      .refine((fields) => new Set(fields.map((f) => f.name)).size === fields.length, {
+        message: "field names must be unique",
+      }),
+  }),
+  z.object({
+    type: z.literal("none"),
+    /** Variables the operator is expected to set; a missing one is reported at start-up. */
+    env: z.array(variableName).default([]),
+  }),
+]);
+
+export const serverConfigSchema = z.object({
+  name: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "use 1-63 lowercase letters, digits and -, as in a URL"),
+  description: z.string().default(""),
+  auth,
+});
+
+export type ServerConfig = z.output<typeof serverConfigSchema>;
+export type ServerConfigInput = z.input<typeof serverConfigSchema>;
+export type AuthMode = ServerConfig["auth"]["type"];
+export type CredentialField = z.output<typeof field>;
+
+/** Validates an inline config or the contents of a gumstack.yaml; errors name each field. */
+export function parseServerConfig(input: unknown, source = "the server config"): ServerConfig {
+  const parsed = serverConfigSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map(
+    (issue) =>
+      `  ${
+        issue.path
+          .map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))
+          .join("")
+          .slice(1) || "(root)"
+      }: ${issue.message}`,
+  );
+  throw new ServerConfigError(`${source} is invalid:\n${lines.join("\n").replace(/\.\[/g, "[")}`);
+}
+
+export function loadServerConfig(path: string): ServerConfig {
+  let document: unknown;
+  try {
+    document = parseYaml(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new ServerConfigError(
+      `cannot read ${path}: ${error instanceof Error ? error.message : error}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  return parseServerConfig(document, path);
+}

@@ -1,0 +1,35 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { AuthMode } from "./config.js";
+
+export interface OAuthCredentials {
+  access_token: string;
+  token_type: string;
+  expires_at: Date | null;
+  scopes: string[];
+  provider: string;
+  /** The connected account's display name. */
+  nickname: string;
+  connection_id: string;
+}
+
+export type FieldValues = Record<string, string>;
+
+/** Where a call's credentials come from: the local store (standalone) or the platform (hosted). */
+export interface CredentialSource {
+  readonly authType: AuthMode;
+  oauth(call: CallContext): Promise<OAuthCredentials>;
+  cred(call: CallContext): Promise<FieldValues>;
+  env(call: CallContext): Readonly<Record<string, string>>;
+}
+
+/** One MCP request being served: who for, and what was handed to its tools. */
+export interface CallContext {
+  userId: string;
+  serverId: string;
+  requestId: string;
+  source: CredentialSource;
+  /** Credential values handed out during this call: the host removes them from its results. */
+  handedOut: Set<string>;
+}
+
+export const callContext = new AsyncLocalStorage<CallContext>();

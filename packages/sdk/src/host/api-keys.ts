@@ -1,0 +1,60 @@
+import { createHash, randomBytes } from "node:crypto";
+import { apiKeys, type Database, type Id, newId, users } from "@gumstack/db";
+import type { Logger } from "@gumstack/log";
+import { encodeBase32LowerCaseNoPadding } from "@oslojs/encoding";
+import { and, eq, isNull, lt, or } from "drizzle-orm";
+
+const PREFIX = "gsk_";
+// last_used_at is for people reading a list; one write a minute per key is plenty.
+const TOUCH_AFTER_MS = 60_000;
+
+const hashOf = (key: string) => createHash("sha256").update(key).digest("hex");
+
+/** A new key for a user: returned once, stored as its SHA-256 only. */
+export async function issueApiKey(
+  db: Database,
+  userId: Id<"user">,
+  name: string,
+): Promise<{ id: Id<"apiKey">; key: string }> {
+  const key = `${PREFIX}${encodeBase32LowerCaseNoPadding(randomBytes(20))}`;
+  const id = newId("apiKey");
+  await db
+    .insert(apiKeys)
+    .values({ id, userId, name, preview: key.slice(0, 10), hash: hashOf(key) });
+  return { id, key };
+}
+
+export async function createUser(db: Database, name: string): Promise<Id<"user">> {
+  const id = newId("user");
+  await db.insert(users).values({ id, name });
+  return id;
+}
+
+/** Resolves `Authorization: Bearer gsk_…` to its user, or null for a missing, unknown or revoked key. */
+export async function authenticateApiKey(
+  db: Database,
+  log: Logger,
+  authorization: string | null | undefined,
+): Promise<Id<"user"> | null> {
+  const match = /^Bearer\s+(gsk_[a-z2-7]{32})\s*$/i.exec(authorization ?? "");
+  if (!match?.[1]) return null;
+  const [row] = await db
+    .select({ id: apiKeys.id, userId: apiKeys.userId, lastUsedAt: apiKeys.lastUsedAt })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.hash, hashOf(match[1])), isNull(apiKeys.revokedAt)));
+  if (!row) return null;
+  const now = Date.now();
+  if (row.lastUsedAt === null || now - row.lastUsedAt.getTime() > TOUCH_AFTER_MS) {
+    // Not awaited: the call need not wait for bookkeeping. A failure is logged, not hidden.
+    db.update(apiKeys)
+      .set({ lastUsedAt: new Date(now) })
+      .where(
+        and(
+          eq(apiKeys.id, row.id),
+          or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, new Date(now - TOUCH_AFTER_MS))),
+        ),
+      )
+      .catch((error: unknown) => log.warn("could not record an API key's last use", { error }));
+  }
+  return row.userId;
+}

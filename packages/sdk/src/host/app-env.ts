@@ -1,0 +1,25 @@
+import type { Broker } from "@gumstack/broker";
+import type { Id } from "@gumstack/db";
+import type { Logger } from "@gumstack/log";
+import type { Store } from "@gumstack/runtime";
+import type { ServerConfig } from "../config.js";
+import type { McpEndpoint } from "./mcp-endpoint.js";
+
+/** What the standalone host's routes share; built once in `start()`. */
+export interface HostServices {
+  config: ServerConfig;
+  serverId: Id<"server">;
+  store: Store;
+  log: Logger;
+  broker: Broker | undefined;
+  /** The oauth provider's name, for oauth servers. */
+  provider: string | undefined;
+  mcp: McpEndpoint;
+  /** Cookies get `Secure` unless we are served over plain http (localhost). */
+  secureCookies: boolean;
+  now: () => number;
+}
+
+export interface HostEnv {
+  Variables: { services: HostServices };
+}

@@ -1,0 +1,239 @@
+import type { AddressInfo } from "node:net";
+import { Broker } from "@gumstack/broker";
+import { createLogger, type Logger } from "@gumstack/log";
+import type { AuthProvider } from "@gumstack/oauth";
+import { loadConfig, openStore, type Config as RuntimeConfig } from "@gumstack/runtime";
+import { serve } from "@hono/node-server";
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { Hono } from "hono";
+import {
+  loadServerConfig,
+  parseServerConfig,
+  type ServerConfig,
+  type ServerConfigInput,
+} from "../config.js";
+import { ServerConfigError } from "../errors.js";
+import { withoutReserved } from "../names.js";
+import { authenticateApiKey, createUser, issueApiKey } from "./api-keys.js";
+import { createHostApp } from "./app.js";
+import type { HostEnv, HostServices } from "./app-env.js";
+import { hostCommands, runHostCommand } from "./commands.js";
+import { LocalCredentialSource } from "./local-source.js";
+import { MultiplexTransport } from "./multiplex-transport.js";
+import { ensureServer } from "./server-record.js";
+
+export interface HostOptions {
+  /** The process environment by default: the host's settings, and what `none` servers hand out. */
+  env?: Readonly<Record<string, string | undefined>>;
+  log?: Logger;
+  /** Where a finished authorization may redirect besides our own paths. */
+  allowedReturnUrls?: readonly string[];
+  /** Token refresh timing (milliseconds). */
+  refresh?: { marginMs?: number; leaseTtlMs?: number; timeoutMs?: number };
+  /** Milliseconds since the epoch; tests move it. */
+  now?: () => number;
+}
+
+const urlOf = (host: string, port: number) =>
+  `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+
+interface Started {
+  services: HostServices;
+  app: Hono<HostEnv>;
+  runtime: RuntimeConfig;
+}
+
+/**
+ * Wraps an McpServer with users, credentials and the OAuth broker. Standalone, `run()` serves
+ * /mcp, /auth/* and /healthz on its own port, storing in embedded PGlite (or DATABASE_URL);
+ * `fetch` mounts the same in another server.
+ */
+export class GumstackHost {
+  readonly config: ServerConfig;
+  private readonly providers = new Map<string, AuthProvider>();
+  private started: Promise<Started> | undefined;
+  private readonly env: Readonly<Record<string, string | undefined>>;
+  /** Where `run()` listens, known before the store opens: the default public URL. */
+  private listeningUrl: string | undefined;
+
+  constructor(
+    private readonly mcp: McpServer,
+    config: ServerConfigInput | string,
+    private readonly options: HostOptions = {},
+  ) {
+    this.config = typeof config === "string" ? loadServerConfig(config) : parseServerConfig(config);
+    this.env = options.env ?? process.env;
+  }
+
+  /** Registers the provider an oauth server's users connect with. */
+  registerAuth(provider: AuthProvider): this {
+    if (this.config.auth.type !== "oauth") {
+      throw new ServerConfigError(
+        `${this.config.name} has auth type "${this.config.auth.type}": only oauth servers take an AuthProvider`,
+      );
+    }
+    if (this.providers.has(provider.name))
+      throw new ServerConfigError(`an AuthProvider named "${provider.name}" is already registered`);
+    if (this.started) throw new ServerConfigError("register providers before the host starts");
+    this.providers.set(provider.name, provider);
+    return this;
+  }
+
+  /** The provider this oauth server uses: the configured one, or the only one registered. */
+  private providerName(): string | undefined {
+    const { auth } = this.config;
+    if (auth.type !== "oauth") return undefined;
+    const name =
+      auth.provider ?? (this.providers.size === 1 ? [...this.providers.keys()][0] : undefined);
+    if (name === undefined || !this.providers.has(name)) {
+      throw new ServerConfigError(
+        auth.provider
+          ? `auth.provider is "${auth.provider}" but no AuthProvider by that name is registered (call host.registerAuth)`
+          : "an oauth server needs an AuthProvider: call host.registerAuth(provider) before starting",
+      );
+    }
+    return name;
+  }
+
+  /** Opens the store and connects the McpServer; once, however often it is called. */
+  start(): Promise<Started> {
+    this.started ??= this.open();
+    return this.started;
+  }
+
+  private async open(): Promise<Started> {
+    const runtime = loadConfig(this.env);
+    const log =
+      this.options.log ?? createLogger({ level: runtime.logLevel, format: runtime.logFormat });
+    const provider = this.providerName();
+    const store = await openStore(runtime, log);
+    const now = this.options.now ?? Date.now;
+    const publicUrl = runtime.publicUrl ?? this.listeningUrl ?? urlOf(runtime.host, runtime.port);
+    const serverId = await ensureServer(store.database.db, this.config);
+    const broker =
+      provider === undefined
+        ? undefined
+        : new Broker({
+            db: store.database.db,
+            vault: store.vault,
+            log,
+            provider: (name) => this.providers.get(name),
+            callbackUrl: `${publicUrl}/auth/callback`,
+            allowedReturnUrls: this.options.allowedReturnUrls ?? [],
+            now,
+            ...(this.options.refresh?.marginMs === undefined
+              ? {}
+              : { refreshMarginMs: this.options.refresh.marginMs }),
+            ...(this.options.refresh?.leaseTtlMs === undefined
+              ? {}
+              : { leaseTtlMs: this.options.refresh.leaseTtlMs }),
+            ...(this.options.refresh?.timeoutMs === undefined
+              ? {}
+              : { refreshTimeoutMs: this.options.refresh.timeoutMs }),
+          });
+    const env = withoutReserved(this.env);
+    if (this.config.auth.type === "none") {
+      const missing = this.config.auth.env.filter((name) => env[name] === undefined);
+      if (missing.length > 0) log.warn(`environment variables not set: ${missing.join(", ")}`);
+    }
+    const source = new LocalCredentialSource({
+      config: this.config,
+      serverId,
+      db: store.database.db,
+      vault: store.vault,
+      log,
+      broker,
+      provider,
+      publicUrl,
+      env,
+      now,
+    });
+    const transport = new MultiplexTransport();
+    await this.mcp.connect(transport);
+    const services: HostServices = {
+      config: this.config,
+      serverId,
+      store,
+      log,
+      broker,
+      provider,
+      now,
+      secureCookies: publicUrl.startsWith("https:"),
+      mcp: {
+        transport,
+        serverId,
+        source,
+        log,
+        challenge: `Bearer realm="${this.config.name}"`,
+        authenticate: (request) =>
+          authenticateApiKey(store.database.db, log, request.headers.get("authorization")),
+      },
+    };
+    return { services, app: createHostApp(services), runtime };
+  }
+
+  /** A fetch handler, to mount the host inside another HTTP server. */
+  readonly fetch = async (request: Request): Promise<Response> =>
+    (await this.start()).app.fetch(request);
+
+  /** Creates a user and their first API key (returned once); what `users add` does. */
+  async addUser(name: string): Promise<{ userId: string; apiKey: string }> {
+    const { services } = await this.start();
+    const userId = await createUser(services.store.database.db, name);
+    const { key } = await issueApiKey(services.store.database.db, userId, "first key");
+    return { userId, apiKey: key };
+  }
+
+  /**
+   * Serves the host on GUMSTACK_HOST:GUMSTACK_PORT and resolves once it is ready. Given a command
+   * on the command line instead (`node server.js users add ada`), runs it and exits.
+   */
+  async run(
+    argv: readonly string[] = process.argv.slice(2),
+  ): Promise<{ url: string; close(): Promise<void> }> {
+    if (argv[0] !== undefined && hostCommands.includes(argv[0])) {
+      const { services } = await this.start();
+      const code = await runHostCommand(services, argv, (line) =>
+        process.stdout.write(`${line}\n`),
+      );
+      await this.close();
+      process.exit(code);
+    }
+    const runtime = loadConfig(this.env);
+    // Listen first: with port 0 the callback URL needs the port we got. Early requests wait.
+    const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+      const s = serve({ fetch: this.fetch, hostname: runtime.host, port: runtime.port }, () =>
+        resolve(s),
+      );
+      s.once("error", reject);
+    });
+    const stop = () => new Promise<void>((resolve) => server.close(() => resolve()));
+    const url = urlOf(runtime.host, (server.address() as AddressInfo).port);
+    this.listeningUrl = url;
+    let services: HostServices;
+    try {
+      ({ services } = await this.start());
+    } catch (error) {
+      await stop();
+      throw error;
+    }
+    services.log.info(`${this.config.name} listening on ${url}/mcp`, {
+      auth: this.config.auth.type,
+    });
+    return {
+      url,
+      close: async () => {
+        await stop();
+        await this.close();
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    const started = await this.started;
+    if (!started) return;
+    this.started = undefined;
+    await this.mcp.close();
+    await started.services.store.database.close();
+  }
+}

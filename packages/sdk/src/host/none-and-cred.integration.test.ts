@@ -1,0 +1,162 @@
+import { testDriver } from "@gumstack/db/testing";
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { getCredentials } from "../get-credentials.js";
+import {
+  capturingLogger,
+  connectClient,
+  hostEnvironment,
+  textOf,
+} from "../testing/host-harness.js";
+import { GumstackHost } from "./gumstack-host.js";
+
+const API_TOKEN = "sk_live_4f9a8b7c6d5e4f3a2b1c";
+
+describe(`standalone host, none and cred modes [${testDriver}]`, () => {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  async function serve(
+    mcp: McpServer,
+    config: ConstructorParameters<typeof GumstackHost>[1],
+    extraEnv: Record<string, string> = {},
+  ) {
+    const { env, drop } = await hostEnvironment(extraEnv);
+    cleanups.push(drop);
+    const { log, lines } = capturingLogger();
+    const host = new GumstackHost(mcp, config, { env, log });
+    const running = await host.run([]);
+    cleanups.push(running.close);
+    return { host, url: running.url, lines };
+  }
+
+  it("none: hands the tool the environment without GUMSTACK_ and GUMLOOP_ variables, synchronously", async () => {
+    const mcp = new McpServer({ name: "env-demo", version: "1.0.0" });
+    mcp.registerTool("show_env", { description: "which variables the tool sees" }, () => {
+      const env = getCredentials("none");
+      return { content: [{ type: "text", text: Object.keys(env).sort().join(",") }] };
+    });
+    mcp.registerTool(
+      "leak",
+      { description: "echoes a secret, which must not reach the model" },
+      () => {
+        const env = getCredentials("none");
+        return { content: [{ type: "text", text: `the token is ${env.API_TOKEN}` }] };
+      },
+    );
+    const { host, url, lines } = await serve(
+      mcp,
+      { name: "env-demo", auth: { type: "none", env: ["API_TOKEN"] } },
+      { API_TOKEN, REGION: "eu", GUMLOOP_SECRET: "x", gumstack_lower: "y", Gumloop_Mixed: "z" },
+    );
+    const { apiKey } = await host.addUser("ada");
+    const client = await connectClient(url, apiKey);
+    cleanups.push(() => client.close());
+
+    const listed = textOf(await client.callTool({ name: "show_env", arguments: {} }));
+    expect(listed.split(",")).toEqual(expect.arrayContaining(["API_TOKEN", "REGION"]));
+    expect(listed).not.toMatch(/gumstack|gumloop/i);
+
+    const leaked = textOf(await client.callTool({ name: "leak", arguments: {} }));
+    expect(leaked).toBe("the token is [redacted]");
+    expect(lines.join("\n")).not.toContain(API_TOKEN);
+    expect(lines.join("\n")).toContain("removed credentials from a tool's reply");
+  });
+
+  it("refuses MCP calls without a valid API key, with WWW-Authenticate", async () => {
+    const mcp = new McpServer({ name: "locked", version: "1.0.0" });
+    const { url } = await serve(mcp, { name: "locked", auth: { type: "none" } });
+    for (const authorization of [
+      undefined,
+      "Bearer gsk_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+      "Basic abc",
+    ]) {
+      const response = await fetch(`${url}/mcp`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          accept: "application/json, text/event-stream",
+          ...(authorization ? { authorization } : {}),
+        },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+      });
+      expect(response.status).toBe(401);
+      expect(response.headers.get("www-authenticate")).toBe('Bearer realm="locked"');
+    }
+  });
+
+  it("cred: asks for the form, takes the values through it, and hands them to the tool", async () => {
+    const mcp = new McpServer({ name: "crm", version: "1.0.0" });
+    mcp.registerTool("whoami", { description: "uses the user's API key" }, async () => {
+      const values = await getCredentials("cred");
+      return {
+        content: [
+          {
+            type: "text",
+            text: `workspace ${values.workspace} with a key of ${values.api_key?.length} characters`,
+          },
+        ],
+      };
+    });
+    const { host, url, lines } = await serve(mcp, {
+      name: "crm",
+      auth: {
+        type: "cred",
+        fields: [
+          { name: "api_key", label: "API key", placeholder: "crm_live_…" },
+          { name: "workspace", label: "Workspace", secret: false },
+        ],
+      },
+    });
+    const { apiKey } = await host.addUser("grace");
+    const client = await connectClient(url, apiKey);
+    cleanups.push(() => client.close());
+
+    const first = await client.callTool({ name: "whoami", arguments: {} });
+    expect(first.isError).toBe(true);
+    const formUrl = /(http:\/\/\S+\/auth\/form\?ticket=\S+)/.exec(textOf(first))?.[1];
+    expect(formUrl).toBeDefined();
+
+    const form = await fetch(formUrl as string);
+    const page = await form.text();
+    expect(page).toContain('type="password"');
+    expect(page).toContain('name="workspace" type="text"');
+    const ticket = /name="ticket" value="([^"]+)"/.exec(page)?.[1] as string;
+
+    const missing = await fetch(`${url}/auth/form`, {
+      method: "POST",
+      body: new URLSearchParams({ ticket, workspace: "acme" }),
+    });
+    expect(missing.status).toBe(400);
+    expect(await missing.text()).toContain("API key is required");
+
+    const secret = "crm_live_0123456789abcdef";
+    const saved = await fetch(`${url}/auth/form`, {
+      method: "POST",
+      body: new URLSearchParams({ ticket, api_key: secret, workspace: "acme" }),
+    });
+    expect(saved.status).toBe(200);
+    const again = await fetch(formUrl as string);
+    expect(await again.text()).not.toContain(secret);
+
+    const second = await client.callTool({ name: "whoami", arguments: {} });
+    expect(textOf(second)).toBe(`workspace acme with a key of ${secret.length} characters`);
+    expect(lines.join("\n")).not.toContain(secret);
+  });
+
+  it("cred: refuses a forged or foreign form ticket and stores nothing", async () => {
+    const mcp = new McpServer({ name: "crm2", version: "1.0.0" });
+    const { url } = await serve(mcp, {
+      name: "crm2",
+      auth: { type: "cred", fields: [{ name: "api_key" }] },
+    });
+    const forged = await fetch(`${url}/auth/form`, {
+      method: "POST",
+      body: new URLSearchParams({ ticket: "eyJ4Ijoi.k1.abc", api_key: "x" }),
+    });
+    expect(forged.status).toBe(400);
+    expect((await fetch(`${url}/auth/form?ticket=nope`)).status).toBe(400);
+  });
+});

@@ -1,0 +1,43 @@
+import { ReturnUrlError } from "@gumstack/broker";
+import type { Id } from "@gumstack/db";
+import type { Hono } from "hono";
+import { setCookie } from "hono/cookie";
+import type { HostEnv } from "../app-env.js";
+import { errorPage } from "../pages.js";
+import { readTicket } from "../tickets.js";
+
+/** GET /auth/start?ticket=…[&return_to=…]: binds a new authorization to this browser and redirects. */
+export function registerAuthStart(app: Hono<HostEnv>) {
+  app.get("/auth/start", async (c) => {
+    const { broker, provider, store, now, secureCookies, config } = c.var.services;
+    if (!broker || !provider) {
+      return c.html(errorPage("Nothing to connect", `${config.name} does not use OAuth.`), 404);
+    }
+    const ticket = readTicket(store.vault, c.req.query("ticket"), "connect", now());
+    if ("problem" in ticket) return c.html(errorPage("Cannot connect", ticket.problem), 400);
+    const returnTo = c.req.query("return_to");
+    try {
+      const begun = await broker.begin({
+        userId: ticket.userId as Id<"user">,
+        serverId: ticket.serverId as Id<"server">,
+        provider,
+        ...(config.auth.type === "oauth" && config.auth.scopes
+          ? { scopes: config.auth.scopes }
+          : {}),
+        ...(returnTo === undefined ? {} : { returnTo }),
+      });
+      setCookie(c, begun.cookie.name, begun.cookie.value, {
+        httpOnly: true,
+        sameSite: "Lax",
+        secure: secureCookies,
+        path: "/auth/callback",
+        maxAge: begun.cookie.maxAgeSeconds,
+      });
+      return c.redirect(begun.url.toString(), 302);
+    } catch (error) {
+      if (error instanceof ReturnUrlError)
+        return c.html(errorPage("Cannot connect", error.message), 400);
+      throw error;
+    }
+  });
+}

@@ -1,0 +1,7 @@
+import type { Hono } from "hono";
+import type { HostEnv } from "../app-env.js";
+import { handleMcpRequest } from "../mcp-endpoint.js";
+
+export function registerMcp(app: Hono<HostEnv>) {
+  app.all("/mcp", (c) => handleMcpRequest(c.var.services.mcp, c.req.raw));
+}

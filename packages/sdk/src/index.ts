@@ -1,0 +1,27 @@
+export {
+  type AuthorizationUrlOptions,
+  type AuthProvider,
+  type ExchangeOptions,
+  OAuthError,
+  ProviderResponseError,
+  ProviderUnavailableError,
+  type TokenResponse,
+} from "@gumstack/oauth";
+export {
+  type AuthMode,
+  type CredentialField,
+  loadServerConfig,
+  parseServerConfig,
+  type ServerConfig,
+  type ServerConfigInput,
+} from "./config.js";
+export type { FieldValues, OAuthCredentials } from "./context.js";
+export {
+  AuthRequiredError,
+  AuthTypeChangedError,
+  CredentialsContextError,
+  ServerConfigError,
+} from "./errors.js";
+export { type CredentialsFor, getCredentials } from "./get-credentials.js";
+export { GumstackHost, type HostOptions } from "./host/gumstack-host.js";
+export { isReservedName, VARIABLE_NAME, variableNameProblem, withoutReserved } from "./names.js";

@@ -1,0 +1,46 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createScratchDatabase } from "@gumstack/db/testing";
+import { createLogger, type Logger } from "@gumstack/log";
+import { generateKeySpec } from "@gumstack/vault";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+
+/** The environment a test host runs with: the suite's database, a free port, quiet logs. */
+export async function hostEnvironment(extra: Record<string, string> = {}) {
+  const scratch = await createScratchDatabase();
+  const storage: Record<string, string> = scratch.url
+    ? { DATABASE_URL: scratch.url, GUMSTACK_VAULT_KEYS: generateKeySpec("k1") }
+    : { GUMSTACK_DATA_DIR: join(mkdtempSync(join(tmpdir(), "gumstack-host-")), "data") };
+  return {
+    env: { GUMSTACK_HOST: "127.0.0.1", GUMSTACK_PORT: "0", ...storage, ...extra },
+    drop: scratch.drop,
+  };
+}
+
+/** A logger that keeps every line, to check what was (and was not) logged. */
+export function capturingLogger(): { log: Logger; lines: string[] } {
+  const lines: string[] = [];
+  return {
+    log: createLogger({ level: "debug", format: "json", write: (l) => lines.push(l) }),
+    lines,
+  };
+}
+
+/** The SDK's own client, over Streamable HTTP, with the user's API key. */
+export async function connectClient(url: string, apiKey: string): Promise<Client> {
+  const client = new Client({ name: "gumstack-test", version: "1.0.0" });
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(`${url}/mcp`), {
+      requestInit: { headers: { Authorization: `Bearer ${apiKey}` } },
+    }),
+  );
+  return client;
+}
+
+/** The text of a tool result's first content block. */
+export function textOf(result: unknown): string {
+  const content = (result as { content?: Array<{ type: string; text?: string }> }).content ?? [];
+  return content.map((c) => c.text ?? "").join("\n");
+}
