@@ -48,7 +48,7 @@ function ensureInstalled() {
 const SOURCE = "--conditions=gumstack-source";
 
 const tasks = {
-  start: () => run("tsx", [SOURCE, "apps/platform/src/main.ts", ...process.argv.slice(3)]),
+  start: () => run("node", ["scripts/start-all.mjs"]),
   test: () => {
     const checks = run("turbo", ["run", "typecheck", "lint", "--output-logs=errors-only"]);
     if (checks !== 0) return checks;

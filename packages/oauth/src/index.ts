@@ -1,7 +1,20 @@
+export type { BackoffOptions } from "./backoff.js";
+export type { ClientAuthMethod } from "./client-auth.js";
+export {
+  type DiscoveredEndpoints,
+  type DiscoveryRequestOptions,
+  discoverEndpoints,
+} from "./discovery.js";
 export { OAuthError, ProviderResponseError, ProviderUnavailableError } from "./errors.js";
+export { type OAuthRequestOptions, type OAuthResponse, oauthRequest } from "./http.js";
+export { pickNickname } from "./nickname.js";
+export type { OAuth2DiscoveryOptions, OAuth2ProviderConfig } from "./oauth2-config.js";
+export { OAuth2Provider } from "./oauth2-provider.js";
+export { codeChallengeS256, createCodeVerifier } from "./pkce.js";
 export type {
   AuthorizationUrlOptions,
   AuthProvider,
   ExchangeOptions,
   TokenResponse,
 } from "./provider.js";
+export { parseTokenResponse } from "./token-response.js";

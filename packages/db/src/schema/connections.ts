@@ -1,6 +1,6 @@
 import { index, integer, pgTable, text } from "drizzle-orm/pg-core";
 import type { Id } from "../ids.js";
-import { createdAt, moment } from "./columns.js";
+import { moment } from "./columns.js";
 import { servers } from "./servers.js";
 import { users } from "./users.js";
 

@@ -1,0 +1,81 @@
+import type { ClientAuthMethod } from "./client-auth.js";
+import { ProviderResponseError } from "./errors.js";
+import { oauthRequest } from "./http.js";
+import { isJsonObject, type JsonObject, nonEmptyString } from "./json.js";
+
+/** What an OpenID Provider's configuration document says that we use. */
+export interface DiscoveredEndpoints {
+  authorizationEndpoint: string;
+  tokenEndpoint: string;
+  userinfoEndpoint?: string;
+  revocationEndpoint?: string;
+  /** From token_endpoint_auth_methods_supported, when the document lists one we speak. */
+  clientAuth?: ClientAuthMethod;
+}
+
+export interface DiscoveryRequestOptions {
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+/**
+ * Reads `<issuer>/.well-known/openid-configuration` (OIDC Discovery 1.0 §4). The document's
+ * `issuer` must equal the one asked for (§4.3): otherwise a document could send tokens to
+ * endpoints of another server.
+ */
+export async function discoverEndpoints(
+  issuer: string,
+  options: DiscoveryRequestOptions = {},
+): Promise<DiscoveredEndpoints> {
+  const url = `${issuer.replace(/\/+$/, "")}/.well-known/openid-configuration`;
+  const request: Parameters<typeof oauthRequest>[1] = { method: "GET" };
+  if (options.timeoutMs !== undefined) request.timeoutMs = options.timeoutMs;
+  if (options.fetch !== undefined) request.fetch = options.fetch;
+  const { status, body } = await oauthRequest(url, request);
+  if (!isJsonObject(body)) {
+    throw new ProviderResponseError(`discovery document at ${url} is not a JSON object`, status);
+  }
+  if (body.issuer !== issuer) {
+    const named = typeof body.issuer === "string" ? `"${body.issuer}"` : "no issuer";
+    throw new ProviderResponseError(
+      `discovery document at ${url} names ${named}, not "${issuer}"`,
+      status,
+    );
+  }
+  const endpoints: DiscoveredEndpoints = {
+    authorizationEndpoint: requiredUrl(body, "authorization_endpoint", status),
+    tokenEndpoint: requiredUrl(body, "token_endpoint", status),
+  };
+  const userinfo = optionalUrl(body, "userinfo_endpoint", status);
+  if (userinfo !== undefined) endpoints.userinfoEndpoint = userinfo;
+  const revocation = optionalUrl(body, "revocation_endpoint", status);
+  if (revocation !== undefined) endpoints.revocationEndpoint = revocation;
+  const clientAuth = pickClientAuth(body.token_endpoint_auth_methods_supported);
+  if (clientAuth !== undefined) endpoints.clientAuth = clientAuth;
+  return endpoints;
+}
+
+function requiredUrl(body: JsonObject, key: string, status: number): string {
+  const value = optionalUrl(body, key, status);
+  if (value === undefined) {
+    throw new ProviderResponseError(`discovery document has no ${key}`, status);
+  }
+  return value;
+}
+
+function optionalUrl(body: JsonObject, key: string, status: number): string | undefined {
+  if (body[key] === undefined || body[key] === null) return undefined;
+  const value = nonEmptyString(body[key]);
+  if (value === undefined || !URL.canParse(value)) {
+    throw new ProviderResponseError(`discovery document ${key} is not a URL`, status);
+  }
+  return value;
+}
+
+/** Basic when listed (it is the default when the member is absent, §3), else post if listed. */
+function pickClientAuth(methods: unknown): ClientAuthMethod | undefined {
+  if (!Array.isArray(methods)) return undefined;
+  if (methods.includes("client_secret_basic")) return "basic";
+  if (methods.includes("client_secret_post")) return "post";
+  return undefined;
+}

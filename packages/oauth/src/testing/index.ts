@@ -1,0 +1,14 @@
+export {
+  type AuthorizeOptions,
+  startTestAuthServer,
+  type TestAuthServer,
+  type TestAuthServerOptions,
+} from "./auth-server.js";
+export {
+  type RecordedRequest,
+  type Responder,
+  type ScriptedServer,
+  sendJson,
+  startScriptedServer,
+} from "./scripted-server.js";
+export type { TokenRequestCounts } from "./token-counter.js";
