@@ -78,6 +78,7 @@ describe(`refresh failures [${testDriver}]`, () => {
     const read = async () =>
       (await database.db.select().from(connections).where(eq(connections.id, row.id)))[0];
     return {
+      id: row.id,
       broker,
       request: { ...owner, provider: "oidc" },
       read,
@@ -151,11 +152,10 @@ describe(`refresh failures [${testDriver}]`, () => {
   });
 
   it("takes over the lease of a process that died holding it", async () => {
-    const { broker, request, read } = await setUp(
+    const { id, broker, request } = await setUp(
       (_, res) => sendJson(res, 200, fresh("taken-over")),
       -1,
     );
-    const before = await read();
     await database.db
       .update(connections)
       .set({ leaseOwner: "dead-process", leaseExpiresAt: new Date(Date.now() - 1) })

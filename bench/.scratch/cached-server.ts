@@ -1,0 +1,22 @@
+import { GumstackHost } from "@gumstack/sdk";
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { announce, exitWithParent } from "../host/child.js";
+import { registerEcho } from "../host/echo-tool.js";
+const dataDir = process.argv[2] as string;
+const mcp = new McpServer({ name: "bench", version: "1.0.0" });
+registerEcho(mcp);
+const host = new GumstackHost(mcp, { name: "bench", auth: { type: "none" } }, { env: { GUMSTACK_HOST: "127.0.0.1", GUMSTACK_PORT: "0", GUMSTACK_DATA_DIR: dataDir, GUMSTACK_LOG_LEVEL: "warn" } });
+const running = await host.run([]);
+const { apiKey } = await host.addUser("bench");
+const { services } = await host.start();
+const original = services.mcp.authenticate;
+const cache = new Map<string, string | null>();
+services.mcp.authenticate = async (request) => {
+  const key = request.headers.get("authorization") ?? "";
+  if (cache.has(key)) return cache.get(key) ?? null;
+  const user = await original(request);
+  cache.set(key, user);
+  return user;
+};
+announce({ url: `${running.url}/mcp`, headers: { authorization: `Bearer ${apiKey}` }, driver: `${services.store.database.driver}, API key lookup CACHED (experiment)` });
+exitWithParent(() => running.close());
