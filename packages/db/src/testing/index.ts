@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
+import { sql } from "drizzle-orm";
 import postgres from "postgres";
-import { createDatabase, type DatabaseHandle, type Driver } from "../client.js";
+import { createDatabase, type Database, type DatabaseHandle, type Driver } from "../client.js";
 import { migrate } from "../migrate.js";
+import { rowsOf } from "../rows.js";
 
 /**
  * The suite runs on real Postgres when DATABASE_URL is set and on embedded PGlite otherwise;
@@ -58,4 +60,28 @@ export async function createScratchDatabase(): Promise<{
       }
     },
   };
+}
+
+/**
+ * Where any of `needles` (or their base64) stands in plaintext, in any row of any table: proof
+ * that secrets are stored encrypted. Returns `table: needle` for each find.
+ */
+export async function findPlaintext(db: Database, needles: readonly string[]): Promise<string[]> {
+  const forms = needles.flatMap((s) => [s, Buffer.from(s).toString("base64")]);
+  const tables = rowsOf<{ table_name: string }>(
+    await db.execute(
+      sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`,
+    ),
+  );
+  const found: string[] = [];
+  for (const { table_name } of tables) {
+    // A row cast to text holds every column of it.
+    const rows = rowsOf<{ row: string }>(
+      await db.execute(sql`select t::text as row from ${sql.identifier(table_name)} t`),
+    );
+    for (const { row } of rows) {
+      for (const form of forms) if (row.includes(form)) found.push(`${table_name}: ${form}`);
+    }
+  }
+  return found;
 }

@@ -1,5 +1,5 @@
 import { connections } from "@gumstack/db";
-import { testDriver } from "@gumstack/db/testing";
+import { findPlaintext, testDriver } from "@gumstack/db/testing";
 import { OAuth2Provider } from "@gumstack/oauth";
 import { startTestAuthServer, type TestAuthServer } from "@gumstack/oauth/testing";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -141,6 +141,14 @@ describe(`oauth end to end against oidc-provider [${testDriver}]`, () => {
     expect(textOf(await client.callTool({ name: "whoami", arguments: {} }))).toBe(
       "ada: provider says ada",
     );
+  });
+
+  it("stores no token, verifier or key in plaintext anywhere in the database", async () => {
+    const { services } = await host.start();
+    expect(tokensSeen.length).toBeGreaterThan(1);
+    expect(
+      await findPlaintext(services.store.database.db, [...tokensSeen, as.clientSecret]),
+    ).toEqual([]);
   });
 
   it("never lets a token reach a tool result or a log line", async () => {

@@ -1,0 +1,9 @@
+export { type ExampleProcess, startExampleProcess } from "./example-process.js";
+export {
+  capturingLogger,
+  connectClient,
+  cookiesOf,
+  freePort,
+  hostEnvironment,
+  textOf,
+} from "./host-harness.js";
