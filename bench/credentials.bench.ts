@@ -71,13 +71,17 @@ try {
   });
   const serverId = await ensureServer(db, config);
   userId = await createUser(db, "bench");
-  const broker = new Broker({
+  // Default settings: a fresh grant is reused from memory for up to 2 s ("warm"); and the same
+  // broker with that cache off, so every call reads the database ("cold", a sporadic caller).
+  const brokerOptions = {
     db,
     vault,
     log,
-    provider: (name) => (name === PROVIDER ? provider : undefined),
+    provider: (name: string) => (name === PROVIDER ? provider : undefined),
     callbackUrl: "http://127.0.0.1/auth/callback",
-  });
+  };
+  const broker = new Broker(brokerOptions);
+  const coldBroker = new Broker({ ...brokerOptions, grantCacheTtlMs: 0 });
   await saveConnection(db, vault, {
     userId,
     serverId,
@@ -93,18 +97,19 @@ try {
     expiresAt: new Date(Date.now() + 3_600_000),
     requestedScopes: [],
   });
-  const source = new LocalCredentialSource({
+  const sourceOptions = {
     config,
     serverId,
     db,
     vault,
     log,
-    broker,
     provider: PROVIDER,
     publicUrl: "http://127.0.0.1",
     env: {},
     now: Date.now,
-  });
+  };
+  const source = new LocalCredentialSource({ ...sourceOptions, broker });
+  const coldSource = new LocalCredentialSource({ ...sourceOptions, broker: coldBroker });
   const user = userId;
   const request = { userId: user, serverId, provider: PROVIDER };
   // The broker's own query (Broker.accessToken), to time the database read alone.
@@ -128,22 +133,27 @@ try {
     if (token !== ACCESS_TOKEN) throw new Error("got another access token than the stored one");
   };
   // A new context per call, as the host makes one per request; made outside the timed part.
-  const newContext = (): CallContext => ({
+  const newContext = (cold = false): CallContext => ({
     userId: user,
     serverId,
     requestId: "bench",
-    source,
+    source: cold ? coldSource : source,
     handedOut: new Set(),
   });
   const operations: { name: string; run: (context: CallContext) => Promise<void> }[] = [
     {
-      name: "getCredentials()",
+      name: "getCredentials() warm",
       run: async (context) =>
         expectToken((await callContext.run(context, () => getCredentials())).access_token),
     },
     {
-      name: "  broker.accessToken()",
-      run: async () => expectToken((await broker.accessToken(request)).accessToken),
+      name: "getCredentials() cold",
+      run: async () =>
+        expectToken((await callContext.run(newContext(true), () => getCredentials())).access_token),
+    },
+    {
+      name: "  broker.accessToken() cold",
+      run: async () => expectToken((await coldBroker.accessToken(request)).accessToken),
     },
     {
       name: "    database read (its select)",
@@ -203,7 +213,9 @@ try {
     cells
       .map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number)))
       .join("  ");
-  const p50 = (rows[0] as (typeof rows)[number]).p50;
+  const warm = (rows[0] as (typeof rows)[number]).p50;
+  const cold = (rows[1] as (typeof rows)[number]).p50;
+  const verdict = (ms: number) => `${ms.toFixed(3)} ms: ${ms <= TARGET_P50_MS ? "met" : "not met"}`;
   process.stdout.write(
     `node ${process.version}, database: ${driver}${driver === "pglite" ? " (embedded, in this process)" : ""}\n` +
       `${(BLOCKS * PER_BLOCK).toLocaleString("en-US")} timed calls of each after ` +
@@ -213,8 +225,8 @@ try {
       "oauth server, connection token fresh for an hour: no refresh " +
       `(provider calls: ${providerCalls}); calls/s = 1000 / mean, sequential\n` +
       `${line(header)}\n${rows.map((r) => line(r.cells)).join("\n")}\n` +
-      `target: getCredentials() p50 <= ${TARGET_P50_MS.toFixed(3)} ms; here ${p50.toFixed(3)} ms: ` +
-      `${p50 <= TARGET_P50_MS ? "met" : "not met"}\n`,
+      "warm: the default 2 s grant cache (calls in a burst); cold: cache off (a sporadic call)\n" +
+      `target: getCredentials() p50 <= ${TARGET_P50_MS.toFixed(3)} ms; warm ${verdict(warm)}; cold ${verdict(cold)}\n`,
   );
 } finally {
   // On a shared Postgres, leave nothing behind but the server row (the user's rows cascade).

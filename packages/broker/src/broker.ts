@@ -1,5 +1,6 @@
 import { connections, type Id } from "@gumstack/db";
-import { and, desc, eq } from "drizzle-orm";
+import { TtlCache } from "@gumstack/runtime";
+import { and, desc, eq, sql } from "drizzle-orm";
 import {
   Authorizations,
   type BeginInput,
@@ -25,20 +26,41 @@ export class Broker {
   readonly options: ResolvedOptions;
   private readonly authorizations: Authorizations;
   private readonly refresher: Refresher;
+  /** Fresh grants by user, server and provider: most tool calls skip the database read. */
+  private readonly grants = new TtlCache<string, AccessGrant>();
+  /** The newest usable connection of a user for a server and provider, prepared once. */
+  private readonly newestConnection;
 
   constructor(options: BrokerOptions) {
     this.options = resolveOptions(options);
     const { db, vault, log } = this.options;
     this.authorizations = new Authorizations(db, vault, log, this.options);
     this.refresher = new Refresher(db, vault, log, this.options);
+    this.newestConnection = db
+      .select()
+      .from(connections)
+      .where(
+        and(
+          eq(connections.userId, sql.placeholder("userId")),
+          eq(connections.serverId, sql.placeholder("serverId")),
+          eq(connections.provider, sql.placeholder("provider")),
+        ),
+      )
+      // An active connection before any other; the newest first among equals.
+      .orderBy(desc(eq(connections.status, "active")), desc(connections.connectedAt))
+      .limit(1)
+      .prepare("gumstack_newest_connection");
   }
 
   begin(input: BeginInput): Promise<Begun> {
     return this.authorizations.begin(input);
   }
 
-  complete(input: CallbackInput): Promise<Completed> {
-    return this.authorizations.complete(input);
+  async complete(input: CallbackInput): Promise<Completed> {
+    const completed = await this.authorizations.complete(input);
+    const { userId, serverId, provider } = completed.connection;
+    this.grants.delete(grantKey({ userId, serverId, provider }));
+    return completed;
   }
 
   /**
@@ -46,24 +68,41 @@ export class Broker {
    * of its expiry. @throws ConnectionRequiredError when the user must connect or reconnect.
    */
   async accessToken(request: AccessRequest): Promise<AccessGrant> {
+    const { now, refreshMarginMs, grantCacheTtlMs } = this.options;
+    const key = request.connectionId === undefined ? grantKey(request) : undefined;
+    const cached = key === undefined ? undefined : this.grants.get(key, now());
+    if (cached) return cached;
+    const grant = await this.readGrant(request);
+    if (key !== undefined) {
+      // Never past the point where the token needs refreshing.
+      const untilStale =
+        grant.expiresAt === null ? Infinity : grant.expiresAt.getTime() - refreshMarginMs - now();
+      this.grants.set(key, grant, Math.min(grantCacheTtlMs, untilStale), now());
+    }
+    return grant;
+  }
+
+  private async readGrant(request: AccessRequest): Promise<AccessGrant> {
     const { db, vault } = this.options;
-    const [row] = await db
-      .select()
-      .from(connections)
-      .where(
-        and(
-          eq(connections.userId, request.userId),
-          eq(connections.serverId, request.serverId),
-          eq(connections.provider, request.provider),
-          ...(request.connectionId ? [eq(connections.id, request.connectionId)] : []),
-        ),
-      )
-      // An active connection before any other; the newest first among equals.
-      .orderBy(desc(eq(connections.status, "active")), desc(connections.connectedAt))
-      .limit(1);
+    const [row] =
+      request.connectionId === undefined
+        ? await this.newestConnection.execute({ ...request })
+        : await db
+            .select()
+            .from(connections)
+            .where(
+              and(
+                eq(connections.id, request.connectionId),
+                eq(connections.userId, request.userId),
+                eq(connections.serverId, request.serverId),
+              ),
+            );
     if (!row) throw new ConnectionRequiredError(request.provider, "not_connected");
     if (row.status !== "active") throw new ConnectionRequiredError(row.provider, "needs_reauth");
     if (this.refresher.isFresh(row)) return grantOf(vault, row);
     return this.refresher.refresh(row);
   }
 }
+
+const grantKey = (r: { userId: string; serverId: string; provider: string }) =>
+  `${r.userId}\0${r.serverId}\0${r.provider}`;

@@ -21,6 +21,11 @@ export interface BrokerOptions {
   leaseTtlMs?: number;
   /** The whole provider refresh call, retries included; shorter than the lease. */
   refreshTimeoutMs?: number;
+  /**
+   * How long a fresh token is served from memory before the database is read again (default
+   * 2 s; 0 turns it off). A disconnect in another process is seen within this time.
+   */
+  grantCacheTtlMs?: number;
   /** Milliseconds since the epoch; tests move it. */
   now?: () => number;
 }
@@ -37,6 +42,7 @@ export function resolveOptions(options: BrokerOptions): ResolvedOptions {
     refreshMarginMs: 60_000,
     leaseTtlMs: 30_000,
     refreshTimeoutMs: 20_000,
+    grantCacheTtlMs: 2_000,
     now: Date.now,
     ...options,
     allowedReturnUrls: options.allowedReturnUrls ?? [],

@@ -186,6 +186,26 @@ describe(`refresh failures [${testDriver}]`, () => {
     expect(requests()).toBe(0);
   });
 
+  it("serves a fresh token from memory for at most the cache's TTL after a disconnect elsewhere", async () => {
+    const { id, request, requests } = await setUp((_, res) => sendJson(res, 500, {}), 3_600_000);
+    let now = Date.now();
+    const broker = new Broker({
+      db: database.db,
+      vault,
+      log: quietLog,
+      provider: () => undefined,
+      callbackUrl: "http://127.0.0.1/auth/callback",
+      now: () => now,
+    });
+    expect((await broker.accessToken(request)).accessToken).toBe("old-access");
+    // Another process disconnects the account.
+    await database.db.delete(connections).where(eq(connections.id, id));
+    expect((await broker.accessToken(request)).accessToken).toBe("old-access");
+    now += 2_001;
+    await expect(broker.accessToken(request)).rejects.toMatchObject({ reason: "not_connected" });
+    expect(requests()).toBe(0);
+  });
+
   it("refuses timings where a refresh could outlive its lease", () => {
     const base = {
       db: database.db,

@@ -1,2 +1,3 @@
 export { type Config, ConfigError, knownVariables, loadConfig } from "./config.js";
 export { openStore, type Store } from "./open-store.js";
+export { TtlCache } from "./ttl-cache.js";

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { apiKeys, type Database, type Id, newId, users } from "@gumstack/db";
 import type { Logger } from "@gumstack/log";
+import { TtlCache } from "@gumstack/runtime";
 import { encodeBase32LowerCaseNoPadding } from "@oslojs/encoding";
 import { and, eq, isNull, lt, or } from "drizzle-orm";
 
@@ -30,31 +31,62 @@ export async function createUser(db: Database, name: string): Promise<Id<"user">
   return id;
 }
 
-/** Resolves `Authorization: Bearer gsk_…` to its user, or null for a missing, unknown or revoked key. */
-export async function authenticateApiKey(
-  db: Database,
-  log: Logger,
-  authorization: string | null | undefined,
-): Promise<Id<"user"> | null> {
-  const match = /^Bearer\s+(gsk_[a-z2-7]{32})\s*$/i.exec(authorization ?? "");
-  if (!match?.[1]) return null;
-  const [row] = await db
-    .select({ id: apiKeys.id, userId: apiKeys.userId, lastUsedAt: apiKeys.lastUsedAt })
-    .from(apiKeys)
-    .where(and(eq(apiKeys.hash, hashOf(match[1])), isNull(apiKeys.revokedAt)));
-  if (!row) return null;
-  const now = Date.now();
-  if (row.lastUsedAt === null || now - row.lastUsedAt.getTime() > TOUCH_AFTER_MS) {
+export interface ApiKeyVerifierOptions {
+  /** How long a verified key is trusted from memory (default 2 s; 0 turns it off). */
+  cacheTtlMs?: number;
+  now?: () => number;
+}
+
+/**
+ * Resolves `Authorization: Bearer gsk_…` to its user, or null for a missing, unknown or revoked
+ * key. Every MCP request asks; a key verified in the last couple of seconds is trusted from
+ * memory, so a revocation takes at most that long to reach a process that served the key.
+ */
+export class ApiKeyVerifier {
+  private readonly verified = new TtlCache<string, Id<"user">>();
+  private readonly cacheTtlMs: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly db: Database,
+    private readonly log: Logger,
+    options: ApiKeyVerifierOptions = {},
+  ) {
+    this.cacheTtlMs = options.cacheTtlMs ?? 2_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  async verify(authorization: string | null | undefined): Promise<Id<"user"> | null> {
+    const match = /^Bearer\s+(gsk_[a-z2-7]{32})\s*$/i.exec(authorization ?? "");
+    if (!match?.[1]) return null;
+    const hash = hashOf(match[1]);
+    const now = this.now();
+    const cached = this.verified.get(hash, now);
+    if (cached) return cached;
+    const [row] = await this.db
+      .select({ id: apiKeys.id, userId: apiKeys.userId, lastUsedAt: apiKeys.lastUsedAt })
+      .from(apiKeys)
+      .where(and(eq(apiKeys.hash, hash), isNull(apiKeys.revokedAt)));
+    if (!row) return null;
+    this.verified.set(hash, row.userId, this.cacheTtlMs, now);
+    if (row.lastUsedAt === null || now - row.lastUsedAt.getTime() > TOUCH_AFTER_MS)
+      this.touch(row.id, now);
+    return row.userId;
+  }
+
+  private touch(id: Id<"apiKey">, now: number): void {
     // Not awaited: the call need not wait for bookkeeping. A failure is logged, not hidden.
-    db.update(apiKeys)
+    this.db
+      .update(apiKeys)
       .set({ lastUsedAt: new Date(now) })
       .where(
         and(
-          eq(apiKeys.id, row.id),
+          eq(apiKeys.id, id),
           or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, new Date(now - TOUCH_AFTER_MS))),
         ),
       )
-      .catch((error: unknown) => log.warn("could not record an API key's last use", { error }));
+      .catch((error: unknown) =>
+        this.log.warn("could not record an API key's last use", { error }),
+      );
   }
-  return row.userId;
 }

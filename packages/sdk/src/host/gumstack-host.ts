@@ -14,7 +14,7 @@ import {
 } from "../config.js";
 import { ServerConfigError } from "../errors.js";
 import { withoutReserved } from "../names.js";
-import { authenticateApiKey, createUser, issueApiKey } from "./api-keys.js";
+import { ApiKeyVerifier, createUser, issueApiKey } from "./api-keys.js";
 import { createHostApp } from "./app.js";
 import type { HostEnv, HostServices } from "./app-env.js";
 import { hostCommands, runHostCommand } from "./commands.js";
@@ -30,6 +30,12 @@ export interface HostOptions {
   allowedReturnUrls?: readonly string[];
   /** Token refresh timing (milliseconds). */
   refresh?: { marginMs?: number; leaseTtlMs?: number; timeoutMs?: number };
+  /**
+   * How long a verified API key and a fresh token are reused from memory before the database is
+   * asked again (default 2000 ms; 0 turns it off): a revocation or a disconnect made by another
+   * process is seen within this time. This process forgets what it changes at once.
+   */
+  cacheTtlMs?: number;
   /** Milliseconds since the epoch; tests move it. */
   now?: () => number;
 }
@@ -127,6 +133,9 @@ export class GumstackHost {
             ...(this.options.refresh?.leaseTtlMs === undefined
               ? {}
               : { leaseTtlMs: this.options.refresh.leaseTtlMs }),
+            ...(this.options.cacheTtlMs === undefined
+              ? {}
+              : { grantCacheTtlMs: this.options.cacheTtlMs }),
             ...(this.options.refresh?.timeoutMs === undefined
               ? {}
               : { refreshTimeoutMs: this.options.refresh.timeoutMs }),
@@ -149,6 +158,10 @@ export class GumstackHost {
       now,
     });
     const transport = new MultiplexTransport();
+    const apiKeys = new ApiKeyVerifier(store.database.db, log, {
+      now,
+      ...(this.options.cacheTtlMs === undefined ? {} : { cacheTtlMs: this.options.cacheTtlMs }),
+    });
     await this.mcp.connect(transport);
     const services: HostServices = {
       config: this.config,
@@ -165,8 +178,7 @@ export class GumstackHost {
         source,
         log,
         challenge: `Bearer realm="${this.config.name}"`,
-        authenticate: (request) =>
-          authenticateApiKey(store.database.db, log, request.headers.get("authorization")),
+        authenticate: (request) => apiKeys.verify(request.headers.get("authorization")),
       },
     };
     return { services, app: createHostApp(services), runtime };
