@@ -52,6 +52,11 @@ const tasks = {
   test: () => {
     const checks = run("turbo", ["run", "typecheck", "lint", "--output-logs=errors-only"]);
     if (checks !== 0) return checks;
+    // The benchmarks and scripts belong to no package: checked here.
+    const root =
+      run("tsc", ["-p", "tsconfig.json"]) ||
+      run("biome", ["check", "--error-on-warnings", "bench", "scripts", "vitest.config.ts"]);
+    if (root !== 0) return root;
     return run("vitest", ["run", ...process.argv.slice(3)]);
   },
   gumstack: () => run("tsx", [SOURCE, "apps/platform/src/cli.ts", ...process.argv.slice(3)]),
