@@ -1,7 +1,11 @@
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { connections } from "@gumstack/db";
-import { createTestDatabase, type TestDatabase, testDriver } from "@gumstack/db/testing";
+import {
+  createTestDatabase,
+  spawnTypeScript,
+  type TestDatabase,
+  testDriver,
+} from "@gumstack/db/testing";
 import { OAuth2Provider } from "@gumstack/oauth";
 import { startTestAuthServer, type TestAuthServer } from "@gumstack/oauth/testing";
 import { generateKeySpec, parseKeyRing, Vault } from "@gumstack/vault";
@@ -12,30 +16,26 @@ import { quietLog, seedConnection, seedUserAndServer } from "./testing/fixtures.
 const CALLBACK = "http://127.0.0.1/auth/callback";
 const PROCESSES = 2;
 const CALLS_EACH = 30;
-const root = fileURLToPath(new URL("../../../", import.meta.url));
 
 /** Runs CALLS_EACH concurrent accessToken() calls in a child process, released by `go()`. */
 function racer(env: Record<string, string>) {
-  const child = spawn(
-    process.execPath,
-    [
-      "--conditions=gumstack-source",
-      "--import",
-      "tsx",
-      fileURLToPath(new URL("./testing/race-child.ts", import.meta.url)),
-    ],
+  const child = spawnTypeScript(
+    fileURLToPath(new URL("./testing/race-child.ts", import.meta.url)),
     {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? "", ...env },
+      env,
       stdio: ["pipe", "pipe", "inherit"],
     },
   );
+  const { stdin, stdout } = child as {
+    stdin: NodeJS.WritableStream;
+    stdout: NodeJS.ReadableStream;
+  };
   let output = "";
-  child.stdout.on("data", (chunk: Buffer) => {
+  stdout.on("data", (chunk: Buffer) => {
     output += chunk.toString();
   });
   const ready = new Promise<void>((resolve, reject) => {
-    child.stdout.on("data", () => output.includes("ready\n") && resolve());
+    stdout.on("data", () => output.includes("ready\n") && resolve());
     child.once("exit", (code) => reject(new Error(`racer exited ${code} before ready`)));
   });
   const tokens = new Promise<string[]>((resolve, reject) => {
@@ -45,7 +45,7 @@ function racer(env: Record<string, string>) {
       else resolve(JSON.parse(line) as string[]);
     });
   });
-  return { ready, tokens, go: () => child.stdin.end("go\n") };
+  return { ready, tokens, go: () => stdin.end("go\n") };
 }
 
 describe(`one refresh for many concurrent callers [${testDriver}]`, () => {

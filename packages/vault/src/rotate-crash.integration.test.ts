@@ -1,17 +1,15 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createDatabase, type DatabaseHandle, migrate } from "@gumstack/db";
-import { createScratchDatabase, testDriver } from "@gumstack/db/testing";
+import { createScratchDatabase, spawnTypeScript, testDriver } from "@gumstack/db/testing";
 import { describe, expect, it } from "vitest";
 import { generateKeySpec, parseKeyRing } from "./key-ring.js";
 import { rotateSecrets } from "./rotate.js";
 import { createNotesTable, noteColumns, readNotes, seedNotes } from "./testing/notes-table.js";
 import { Vault } from "./vault.js";
 
-const root = fileURLToPath(new URL("../../../", import.meta.url));
 const k1 = generateKeySpec("k1");
 const k2 = generateKeySpec("k2");
 
@@ -30,19 +28,10 @@ describe(`key rotation killed with SIGKILL [${testDriver}]`, () => {
     const expected = await seedNotes(database.db, oldVault, 200);
     await database.close();
 
-    // One process (no tsx wrapper in between), so SIGKILL reaches the one doing the work.
-    const child = spawn(
-      process.execPath,
-      [
-        "--conditions=gumstack-source",
-        "--import",
-        "tsx",
-        fileURLToPath(new URL("./testing/rotate-child.ts", import.meta.url)),
-      ],
+    const child = spawnTypeScript(
+      fileURLToPath(new URL("./testing/rotate-child.ts", import.meta.url)),
       {
-        cwd: root,
         env: {
-          PATH: process.env.PATH ?? "",
           ROTATE_KEYS: `${k2},${k1}`,
           ...(scratch.url ? { ROTATE_DATABASE_URL: scratch.url } : { ROTATE_DATA_DIR: dataDir }),
         },
@@ -51,7 +40,7 @@ describe(`key rotation killed with SIGKILL [${testDriver}]`, () => {
     );
     let output = "";
     const killed = new Promise<NodeJS.Signals | null>((resolve) => {
-      child.stdout.on("data", (chunk: Buffer) => {
+      child.stdout?.on("data", (chunk: Buffer) => {
         output += chunk.toString();
         if ((output.match(/rotated/g) ?? []).length >= 3) child.kill("SIGKILL");
       });

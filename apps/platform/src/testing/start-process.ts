@@ -1,7 +1,5 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
-
-const root = fileURLToPath(new URL("../../../../", import.meta.url));
+import type { ChildProcess } from "node:child_process";
+import { spawnTypeScript } from "@gumstack/db/testing";
 
 export interface PlatformProcess {
   child: ChildProcess;
@@ -20,12 +18,7 @@ export function runEntry(
   args: string[],
   env: Record<string, string>,
 ): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  // One process (no tsx wrapper in between), so signals reach the platform itself.
-  const child = spawn(
-    process.execPath,
-    ["--conditions=gumstack-source", "--import", "tsx", `apps/platform/src/${entry}`, ...args],
-    { cwd: root, env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] },
-  );
+  const child = spawnTypeScript(`apps/platform/src/${entry}`, { args, env });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => {
     output += chunk.toString();

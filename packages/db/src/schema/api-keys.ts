@@ -1,17 +1,14 @@
 import { index, pgTable, text } from "drizzle-orm/pg-core";
 import type { Id } from "../ids.js";
 import { createdAt, moment } from "./columns.js";
-import { users } from "./users.js";
+import { userReference } from "./references.js";
 
 /** `gsk_…` bearer keys for MCP clients; only their SHA-256 is kept, so a leak of this table opens nothing. */
 export const apiKeys = pgTable(
   "api_keys",
   {
     id: text("id").$type<Id<"apiKey">>().primaryKey(),
-    userId: text("user_id")
-      .$type<Id<"user">>()
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    userId: userReference(),
     name: text("name").notNull(),
     /** The first characters of the key, to tell keys apart in a list. */
     preview: text("preview").notNull(),

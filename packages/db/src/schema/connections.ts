@@ -1,8 +1,7 @@
 import { index, integer, pgTable, text } from "drizzle-orm/pg-core";
 import type { Id } from "../ids.js";
 import { moment } from "./columns.js";
-import { servers } from "./servers.js";
-import { users } from "./users.js";
+import { serverReference, userReference } from "./references.js";
 
 export type ConnectionStatus = "active" | "needs_reauth" | "revoked";
 
@@ -16,14 +15,8 @@ export const connections = pgTable(
   "connections",
   {
     id: text("id").$type<Id<"connection">>().primaryKey(),
-    userId: text("user_id")
-      .$type<Id<"user">>()
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
-    serverId: text("server_id")
-      .$type<Id<"server">>()
-      .notNull()
-      .references(() => servers.id, { onDelete: "cascade" }),
+    userId: userReference(),
+    serverId: serverReference(),
     provider: text("provider").notNull(),
     nickname: text("nickname").notNull(),
     status: text("status").$type<ConnectionStatus>().notNull().default("active"),

@@ -1,8 +1,7 @@
 import { index, pgTable, text } from "drizzle-orm/pg-core";
 import type { Id } from "../ids.js";
 import { createdAt, moment } from "./columns.js";
-import { servers } from "./servers.js";
-import { users } from "./users.js";
+import { serverReference, userReference } from "./references.js";
 
 /**
  * One authorization in flight: single use, short-lived, bound to the browser that began it. The
@@ -14,14 +13,8 @@ export const oauthStates = pgTable(
     id: text("id").$type<Id<"oauthState">>().primaryKey(),
     stateHash: text("state_hash").notNull().unique(),
     browserHash: text("browser_hash").notNull(),
-    userId: text("user_id")
-      .$type<Id<"user">>()
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
-    serverId: text("server_id")
-      .$type<Id<"server">>()
-      .notNull()
-      .references(() => servers.id, { onDelete: "cascade" }),
+    userId: userReference(),
+    serverId: serverReference(),
     provider: text("provider").notNull(),
     redirectUri: text("redirect_uri").notNull(),
     returnTo: text("return_to"),

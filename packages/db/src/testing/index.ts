@@ -85,3 +85,4 @@ export async function findPlaintext(db: Database, needles: readonly string[]): P
   }
   return found;
 }
+export { repoRoot, spawnTypeScript, typeScriptArgs } from "./process.js";

@@ -1,9 +1,6 @@
-import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { type ChildProcess, execFile } from "node:child_process";
 import { promisify } from "node:util";
-
-const root = fileURLToPath(new URL("../../../../", import.meta.url));
-const node = [process.execPath, "--conditions=gumstack-source", "--import", "tsx"];
+import { repoRoot, spawnTypeScript, typeScriptArgs } from "@gumstack/db/testing";
 
 export interface ExampleProcess {
   url: string;
@@ -23,10 +20,10 @@ export async function startExampleProcess(
   const base = { PATH: process.env.PATH ?? "", GUMSTACK_LOG_LEVEL: "info", ...env };
   // Not spawnSync: a provider the script talks to may live in this very process.
   const made = await promisify(execFile)(
-    node[0] as string,
-    [...node.slice(1), script, "users", "add", "tester"],
+    process.execPath,
+    typeScriptArgs(script, ["users", "add", "tester"]),
     {
-      cwd: root,
+      cwd: repoRoot,
       env: base,
       encoding: "utf8",
     },
@@ -37,11 +34,7 @@ export async function startExampleProcess(
   const apiKey = /API key, shown once: (gsk_\w+)/.exec(made.stdout)?.[1];
   if (!apiKey) throw new Error(`users add failed:\n${made.stdout}${made.stderr}`);
 
-  const child: ChildProcess = spawn(node[0] as string, [...node.slice(1), script], {
-    cwd: root,
-    env: base,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child: ChildProcess = spawnTypeScript(script, { env: base });
   let output = "";
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
