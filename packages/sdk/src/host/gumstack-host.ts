@@ -1,5 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { Broker } from "@gumstack/broker";
+import type { Id } from "@gumstack/db";
 import { createLogger, type Logger } from "@gumstack/log";
 import type { AuthProvider } from "@gumstack/oauth";
 import { loadConfig, openStore, type Config as RuntimeConfig } from "@gumstack/runtime";
@@ -189,7 +190,7 @@ export class GumstackHost {
     (await this.start()).app.fetch(request);
 
   /** Creates a user and their first API key (returned once); what `users add` does. */
-  async addUser(name: string): Promise<{ userId: string; apiKey: string }> {
+  async addUser(name: string): Promise<{ userId: Id<"user">; apiKey: string }> {
     const { services } = await this.start();
     const userId = await createUser(services.store.database.db, name);
     const { key } = await issueApiKey(services.store.database.db, userId, "first key");

@@ -146,6 +146,49 @@ describe(`standalone host, none and cred modes [${testDriver}]`, () => {
     expect(lines.join("\n")).not.toContain(secret);
   });
 
+  it("never crosses users: concurrent calls each get their own user's values", async () => {
+    const mcp = new McpServer({ name: "crm3", version: "1.0.0" });
+    mcp.registerTool("workspace", { description: "the user's workspace" }, async () => {
+      const { workspace } = await getCredentials("cred");
+      // Interleave the calls: each waits a little before answering.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20));
+      return { content: [{ type: "text", text: String(workspace) }] };
+    });
+    const { host, url } = await serve(mcp, {
+      name: "crm3",
+      auth: { type: "cred", fields: [{ name: "workspace", secret: false }] },
+    });
+    const users = await Promise.all(["ada", "grace", "linus"].map((name) => host.addUser(name)));
+    const { services } = await host.start();
+    const { saveFieldValues } = await import("./field-values.js");
+    for (const [i, user] of users.entries()) {
+      await saveFieldValues(
+        services.store.database.db,
+        services.store.vault,
+        user.userId,
+        services.serverId,
+        {
+          workspace: `workspace-${i}`,
+        },
+      );
+    }
+    const clients = await Promise.all(users.map((u) => connectClient(url, u.apiKey)));
+    cleanups.push(async () => {
+      for (const client of clients) await client.close();
+    });
+    const answers = await Promise.all(
+      clients.flatMap((client, i) =>
+        Array.from(
+          { length: 20 },
+          async () =>
+            [i, textOf(await client.callTool({ name: "workspace", arguments: {} }))] as const,
+        ),
+      ),
+    );
+    expect(answers).toHaveLength(60);
+    for (const [i, text] of answers) expect(text).toBe(`workspace-${i}`);
+  });
+
   it("cred: refuses a forged or foreign form ticket and stores nothing", async () => {
     const mcp = new McpServer({ name: "crm2", version: "1.0.0" });
     const { url } = await serve(mcp, {

@@ -143,6 +143,34 @@ describe(`oauth end to end against oidc-provider [${testDriver}]`, () => {
     );
   });
 
+  it("keeps several accounts of one provider apart, and sends the browser to an allowed return path", async () => {
+    const { apiKey, userId } = await host.addUser("multi");
+    const mine = await connectClient(url, apiKey);
+    try {
+      const link = await connectUrlFrom(await mine.callTool({ name: "whoami", arguments: {} }));
+      const first = await connect(
+        `${link}&return_to=${encodeURIComponent("/connected?ok=1")}`,
+        "work-account",
+      );
+      expect(first.status).toBe(302);
+      expect(first.headers.get("location")).toBe("/connected?ok=1");
+      expect((await connect(link, "home-account")).status).toBe(200);
+      const { services } = await host.start();
+      const rows = await services.store.database.db.select().from(connections);
+      const own = rows.filter((r) => r.userId === userId);
+      expect(own.map((r) => [r.nickname, r.status]).sort()).toEqual([
+        ["home-account", "active"],
+        ["work-account", "active"],
+      ]);
+      // The newest connection serves the user's calls.
+      expect(textOf(await mine.callTool({ name: "whoami", arguments: {} }))).toBe(
+        "home-account: provider says home-account",
+      );
+    } finally {
+      await mine.close();
+    }
+  });
+
   it("stores no token, verifier or key in plaintext anywhere in the database", async () => {
     const { services } = await host.start();
     expect(tokensSeen.length).toBeGreaterThan(1);
