@@ -233,13 +233,20 @@ export class GumstackHost {
     services.log.info(`${this.config.name} listening on ${url}/mcp`, {
       auth: this.config.auth.type,
     });
-    return {
-      url,
-      close: async () => {
-        await stop();
-        await this.close();
-      },
+    const close = async () => {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+      await stop();
+      await this.close();
     };
+    // run() owns the process: a signal finishes the requests in flight, closes the store, exits.
+    const onSignal = (signal: NodeJS.Signals) => {
+      services.log.info(`${signal}: shutting down`);
+      void close().then(() => process.exit(0));
+    };
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+    return { url, close };
   }
 
   async close(): Promise<void> {

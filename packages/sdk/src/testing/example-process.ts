@@ -61,6 +61,10 @@ export async function startExampleProcess(
     async stop() {
       child.kill("SIGTERM");
       await exited;
+      if (child.exitCode !== 0)
+        throw new Error(
+          `did not shut down cleanly (${child.exitCode ?? child.signalCode}):\n${output}`,
+        );
     },
   };
 }
