@@ -1,9 +1,9 @@
 import type { AddressInfo } from "node:net";
-import { Broker } from "@gumstack/broker";
+import { Broker, type BrokerOptions } from "@gumstack/broker";
 import type { Id } from "@gumstack/db";
 import { createLogger, type Logger } from "@gumstack/log";
 import type { AuthProvider } from "@gumstack/oauth";
-import { loadConfig, openStore, type Config as RuntimeConfig } from "@gumstack/runtime";
+import { loadConfig, openStore, type Config as RuntimeConfig, type Store } from "@gumstack/runtime";
 import { serve } from "@hono/node-server";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Hono } from "hono";
@@ -29,8 +29,8 @@ export interface HostOptions {
   log?: Logger;
   /** Where a finished authorization may redirect besides our own paths. */
   allowedReturnUrls?: readonly string[];
-  /** Token refresh timing (milliseconds). */
-  refresh?: { marginMs?: number; leaseTtlMs?: number; timeoutMs?: number };
+  /** Token refresh timing, in milliseconds (see BrokerOptions). */
+  refresh?: Pick<BrokerOptions, "refreshMarginMs" | "leaseTtlMs" | "refreshTimeoutMs">;
   /**
    * How long a verified API key and a fresh token are reused from memory before the database is
    * asked again (default 2000 ms; 0 turns it off): a revocation or a disconnect made by another
@@ -114,6 +114,21 @@ export class GumstackHost {
       this.options.log ?? createLogger({ level: runtime.logLevel, format: runtime.logFormat });
     const provider = this.providerName();
     const store = await openStore(runtime, log);
+    try {
+      return await this.assemble(runtime, log, provider, store);
+    } catch (error) {
+      await store.database.close();
+      throw error;
+    }
+  }
+
+  /** Everything the routes need, on an open store. */
+  private async assemble(
+    runtime: RuntimeConfig,
+    log: Logger,
+    provider: string | undefined,
+    store: Store,
+  ): Promise<Started> {
     const now = this.options.now ?? Date.now;
     const publicUrl = runtime.publicUrl ?? this.listeningUrl ?? urlOf(runtime.host, runtime.port);
     const serverId = await ensureServer(store.database.db, this.config);
@@ -128,18 +143,10 @@ export class GumstackHost {
             callbackUrl: `${publicUrl}/auth/callback`,
             allowedReturnUrls: this.options.allowedReturnUrls ?? [],
             now,
-            ...(this.options.refresh?.marginMs === undefined
-              ? {}
-              : { refreshMarginMs: this.options.refresh.marginMs }),
-            ...(this.options.refresh?.leaseTtlMs === undefined
-              ? {}
-              : { leaseTtlMs: this.options.refresh.leaseTtlMs }),
+            ...this.options.refresh,
             ...(this.options.cacheTtlMs === undefined
               ? {}
               : { grantCacheTtlMs: this.options.cacheTtlMs }),
-            ...(this.options.refresh?.timeoutMs === undefined
-              ? {}
-              : { refreshTimeoutMs: this.options.refresh.timeoutMs }),
           });
     const env = withoutReserved(this.env);
     if (this.config.auth.type === "none") {

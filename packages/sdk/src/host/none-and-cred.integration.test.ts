@@ -189,6 +189,46 @@ describe(`standalone host, none and cred modes [${testDriver}]`, () => {
     for (const [i, text] of answers) expect(text).toBe(`workspace-${i}`);
   });
 
+  it("stops start-up when the auth type changes after data was stored, leaving the store usable", async () => {
+    const { env, drop } = await hostEnvironment();
+    cleanups.push(drop);
+    const credConfig = {
+      name: "switcher",
+      auth: { type: "cred" as const, fields: [{ name: "api_key" }] },
+    };
+    const first = new GumstackHost(new McpServer({ name: "s", version: "1" }), credConfig, {
+      env,
+      log: capturingLogger().log,
+    });
+    const { userId } = await first.addUser("ada");
+    const { services } = await first.start();
+    const { saveFieldValues } = await import("./field-values.js");
+    await saveFieldValues(
+      services.store.database.db,
+      services.store.vault,
+      userId,
+      services.serverId,
+      { api_key: "k" },
+    );
+    await first.close();
+
+    const changed = new GumstackHost(
+      new McpServer({ name: "s", version: "1" }),
+      { name: "switcher", auth: { type: "none" } },
+      { env, log: capturingLogger().log },
+    );
+    await expect(changed.run([])).rejects.toThrow(
+      /stores cred data, so its auth type cannot become "none"/,
+    );
+
+    const again = new GumstackHost(new McpServer({ name: "s", version: "1" }), credConfig, {
+      env,
+      log: capturingLogger().log,
+    });
+    const running = await again.run([]);
+    await running.close();
+  });
+
   it("cred: refuses a forged or foreign form ticket and stores nothing", async () => {
     const mcp = new McpServer({ name: "crm2", version: "1.0.0" });
     const { url } = await serve(mcp, {
