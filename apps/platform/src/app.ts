@@ -2,7 +2,18 @@ import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import type { AppEnv, Services } from "./env.js";
 import { notFound, onError } from "./errors.js";
+import { registerApiKeysCreate } from "./routes/api-keys-create.js";
+import { registerApiKeysList } from "./routes/api-keys-list.js";
+import { registerApiKeysRevoke } from "./routes/api-keys-revoke.js";
+import { registerSignIn } from "./routes/auth-sign-in.js";
+import { registerSignOut } from "./routes/auth-sign-out.js";
+import { registerSignUp } from "./routes/auth-sign-up.js";
+import { registerEnvDelete } from "./routes/env-delete.js";
+import { registerEnvList } from "./routes/env-list.js";
+import { registerEnvPut } from "./routes/env-put.js";
 import { registerHealthz } from "./routes/healthz.js";
+import { registerMe } from "./routes/me.js";
+import { registerServersList } from "./routes/servers-list.js";
 
 /** Every route the platform serves, wired here in one place. */
 export function createApp(services: Services): Hono<AppEnv> {
@@ -13,9 +24,22 @@ export function createApp(services: Services): Hono<AppEnv> {
     c.set("vault", services.vault);
     c.set("log", services.log);
     c.set("migration", services.migration);
+    c.set("publicUrl", services.publicUrl);
+    c.set("now", services.now);
     await next();
   });
   registerHealthz(app);
+  registerSignUp(app);
+  registerSignIn(app);
+  registerSignOut(app);
+  registerMe(app);
+  registerApiKeysList(app);
+  registerApiKeysCreate(app);
+  registerApiKeysRevoke(app);
+  registerServersList(app);
+  registerEnvList(app);
+  registerEnvPut(app);
+  registerEnvDelete(app);
   app.notFound(notFound);
   app.onError(onError);
   return app;

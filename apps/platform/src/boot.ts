@@ -2,12 +2,16 @@ import type { AddressInfo } from "node:net";
 import type { Logger } from "@gumstack/log";
 import { type Config, openStore } from "@gumstack/runtime";
 import { serve } from "@hono/node-server";
+import { ensureFirstAdmin } from "./accounts/first-admin.js";
 import { createApp } from "./app.js";
 import type { Services } from "./env.js";
 
-/** What the platform runs on: the shared store, plus its logger. */
+/** What the platform runs on: the shared store, its logger, and how browsers reach it. */
 export async function openServices(config: Config, log: Logger): Promise<Services> {
-  return { ...(await openStore(config, log)), log };
+  const publicUrl =
+    config.publicUrl ??
+    `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`;
+  return { ...(await openStore(config, log)), log, publicUrl, now: Date.now };
 }
 
 export interface RunningPlatform {
@@ -21,6 +25,14 @@ export async function startPlatform(config: Config, log: Logger): Promise<Runnin
     log.warn(`ignoring ${name}: not a Gumstack setting (a typo?)`);
   }
   const services = await openServices(config, log);
+  const admin = await ensureFirstAdmin(services.database.db);
+  if (admin) {
+    // For the operator's terminal, once; the log never sees a password.
+    process.stdout.write(
+      `\nFirst start: an admin account was created. Sign in at ${services.publicUrl} with\n` +
+        `  email:    ${admin.email}\n  password: ${admin.password}\n(shown once; change it after signing in)\n\n`,
+    );
+  }
   const app = createApp(services);
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () =>

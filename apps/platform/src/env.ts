@@ -1,17 +1,20 @@
-import type { DatabaseHandle } from "@gumstack/db";
 import type { Logger } from "@gumstack/log";
-import type { Vault } from "@gumstack/vault";
+import type { Store } from "@gumstack/runtime";
 import type { RequestIdVariables } from "hono/request-id";
+import type { Session } from "./accounts/sessions.js";
 
 /** What the platform holds for the life of the process; handed to every request. */
-export interface Services {
-  database: DatabaseHandle;
-  vault: Vault;
+export interface Services extends Store {
   log: Logger;
-  /** The newest migration applied at start-up. */
-  migration: string | null;
+  /** How browsers reach the platform; its origin is the only one cookie-authenticated writes may come from. */
+  publicUrl: string;
+  now: () => number;
 }
 
 export interface AppEnv {
-  Variables: RequestIdVariables & Services;
+  Variables: RequestIdVariables &
+    Services & {
+      /** Set by requireSession. */
+      session: Session;
+    };
 }

@@ -5,10 +5,14 @@ import type { AppEnv } from "./env.js";
 /** The closed set of error codes the API answers with, each with its one status. */
 export const errorStatus = {
   bad_request: 400,
+  invalid_variable_name: 400,
   unauthorized: 401,
+  invalid_credentials: 401,
   forbidden: 403,
+  csrf_failed: 403,
   not_found: 404,
   conflict: 409,
+  auth_type_fixed: 409,
   internal_error: 500,
   unavailable: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
@@ -30,7 +34,7 @@ export class ApiError extends Error {
 export function onError(error: Error, c: Context<AppEnv>) {
   const requestId = c.get("requestId");
   if (error instanceof ApiError) {
-    if (error.code === "unauthorized") c.header("WWW-Authenticate", 'Bearer realm="gumstack"');
+    if (errorStatus[error.code] === 401) c.header("WWW-Authenticate", 'Bearer realm="gumstack"');
     return c.json(
       { error: { code: error.code, message: error.message, requestId } },
       errorStatus[error.code],

@@ -1,5 +1,5 @@
 import type { AnyPgColumn, PgTable } from "drizzle-orm/pg-core";
-import { connections, credentials, oauthStates } from "./schema/index.js";
+import { connections, credentials, envVars, oauthStates } from "./schema/index.js";
 
 /**
  * A column that holds vault envelopes. The vault binds every ciphertext to its table, row id and
@@ -17,4 +17,5 @@ export const encryptedColumns: readonly EncryptedColumn[] = [
   { table: connections, id: connections.id, value: connections.refreshToken },
   { table: oauthStates, id: oauthStates.id, value: oauthStates.codeVerifier },
   { table: credentials, id: credentials.id, value: credentials.values },
+  { table: envVars, id: envVars.id, value: envVars.value },
 ];

@@ -9,6 +9,9 @@ export const idPrefixes = {
   oauthState: "ost",
   connection: "con",
   credential: "crd",
+  session: "ses",
+  envVar: "env",
+  deployment: "dep",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

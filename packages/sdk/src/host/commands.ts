@@ -1,5 +1,5 @@
 import { users } from "@gumstack/db";
-import { createUser, issueApiKey } from "./api-keys.js";
+import { createUser, issueApiKey } from "@gumstack/runtime";
 import type { HostServices } from "./app-env.js";
 
 /** The first words that make `run()` run a command instead of serving. */

@@ -3,7 +3,15 @@ import { Broker, type BrokerOptions } from "@gumstack/broker";
 import type { Id } from "@gumstack/db";
 import { createLogger, type Logger } from "@gumstack/log";
 import type { AuthProvider } from "@gumstack/oauth";
-import { loadConfig, openStore, type Config as RuntimeConfig, type Store } from "@gumstack/runtime";
+import {
+  ApiKeyVerifier,
+  createUser,
+  issueApiKey,
+  loadConfig,
+  openStore,
+  type Config as RuntimeConfig,
+  type Store,
+} from "@gumstack/runtime";
 import { serve } from "@hono/node-server";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Hono } from "hono";
@@ -15,7 +23,6 @@ import {
 } from "../config.js";
 import { ServerConfigError } from "../errors.js";
 import { withoutReserved } from "../names.js";
-import { ApiKeyVerifier, createUser, issueApiKey } from "./api-keys.js";
 import { createHostApp } from "./app.js";
 import type { HostEnv, HostServices } from "./app-env.js";
 import { hostCommands, runHostCommand } from "./commands.js";

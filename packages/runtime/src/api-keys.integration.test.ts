@@ -1,9 +1,11 @@
 import { apiKeys } from "@gumstack/db";
 import { createTestDatabase, type TestDatabase, testDriver } from "@gumstack/db/testing";
+import { createLogger } from "@gumstack/log";
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { capturingLogger } from "../testing/host-harness.js";
 import { ApiKeyVerifier, createUser, issueApiKey } from "./api-keys.js";
+
+const quiet = createLogger({ level: "error", format: "json", write: () => {} });
 
 describe(`API keys [${testDriver}]`, () => {
   let database: TestDatabase;
@@ -18,7 +20,7 @@ describe(`API keys [${testDriver}]`, () => {
     expect(key).toMatch(/^gsk_[a-z2-7]{32}$/);
     const [row] = await database.db.select().from(apiKeys).where(eq(apiKeys.id, id));
     expect(JSON.stringify(row)).not.toContain(key);
-    const verifier = new ApiKeyVerifier(database.db, capturingLogger().log);
+    const verifier = new ApiKeyVerifier(database.db, quiet);
     expect(await verifier.verify(`Bearer ${key}`)).toBe(userId);
     for (const bad of [
       undefined,
@@ -36,11 +38,11 @@ describe(`API keys [${testDriver}]`, () => {
     const userId = await createUser(database.db, "ada");
     const { id, key } = await issueApiKey(database.db, userId, "laptop");
     let now = Date.now();
-    const cached = new ApiKeyVerifier(database.db, capturingLogger().log, {
+    const cached = new ApiKeyVerifier(database.db, quiet, {
       cacheTtlMs: 2_000,
       now: () => now,
     });
-    const uncached = new ApiKeyVerifier(database.db, capturingLogger().log, { cacheTtlMs: 0 });
+    const uncached = new ApiKeyVerifier(database.db, quiet, { cacheTtlMs: 0 });
     expect(await cached.verify(`Bearer ${key}`)).toBe(userId);
     await database.db.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, id));
     expect(await uncached.verify(`Bearer ${key}`)).toBeNull();

@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import { apiKeys, type Database, type Id, newId, users } from "@gumstack/db";
 import type { Logger } from "@gumstack/log";
-import { TtlCache } from "@gumstack/runtime";
 import { encodeBase32LowerCaseNoPadding } from "@oslojs/encoding";
 import { and, eq, isNull, lt, or } from "drizzle-orm";
+import { TtlCache } from "./ttl-cache.js";
 
 const PREFIX = "gsk_";
 // last_used_at is for people reading a list; one write a minute per key is plenty.

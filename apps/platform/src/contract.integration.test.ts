@@ -1,0 +1,158 @@
+import { testDriver } from "@gumstack/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type SignedIn, type TestPlatform, testPlatform } from "./testing/api-client.js";
+
+/**
+ * Rules every control-plane route keeps. A route of the app missing from this table fails the
+ * suite, so a new route cannot skip it.
+ */
+interface RouteContract {
+  method: string;
+  path: string;
+  /** With `{server}` and `{key}` filled for the caller's own resources. */
+  concrete: string;
+  /** A body the route refuses, and the field its message must name. */
+  bad?: { body: unknown; field: string };
+  /** A route reading someone's resource: another user gets 404. */
+  owned?: boolean;
+  /** Public routes need no session. */
+  public?: boolean;
+}
+
+/** A body for the routes that take one; GET and DELETE take none. */
+const bodyFor = (route: RouteContract, body: unknown) =>
+  ["GET", "DELETE"].includes(route.method) ? {} : { body };
+
+const routes: RouteContract[] = [
+  {
+    method: "POST",
+    path: "/api/auth/sign-up",
+    concrete: "/api/auth/sign-up",
+    public: true,
+    bad: {
+      body: { email: "not-an-email", password: "correct horse battery", name: "x" },
+      field: "email",
+    },
+  },
+  {
+    method: "POST",
+    path: "/api/auth/sign-in",
+    concrete: "/api/auth/sign-in",
+    public: true,
+    bad: { body: { email: "a@b.co" }, field: "password" },
+  },
+  { method: "POST", path: "/api/auth/sign-out", concrete: "/api/auth/sign-out" },
+  { method: "GET", path: "/api/me", concrete: "/api/me" },
+  { method: "GET", path: "/api/keys", concrete: "/api/keys" },
+  {
+    method: "POST",
+    path: "/api/keys",
+    concrete: "/api/keys",
+    bad: { body: { name: "" }, field: "name" },
+  },
+  { method: "DELETE", path: "/api/keys/:id", concrete: "/api/keys/{key}", owned: true },
+  { method: "GET", path: "/api/servers", concrete: "/api/servers" },
+  {
+    method: "GET",
+    path: "/api/servers/:server/env",
+    concrete: "/api/servers/{server}/env",
+    owned: true,
+  },
+  {
+    method: "PUT",
+    path: "/api/servers/:server/env/:name",
+    concrete: "/api/servers/{server}/env/API_TOKEN",
+    owned: true,
+    bad: { body: { value: 42 }, field: "value" },
+  },
+  {
+    method: "DELETE",
+    path: "/api/servers/:server/env/:name",
+    concrete: "/api/servers/{server}/env/API_TOKEN",
+    owned: true,
+  },
+];
+
+describe(`control-plane contract [${testDriver}]`, () => {
+  let platform: TestPlatform;
+  let owner: SignedIn;
+  let stranger: SignedIn;
+  const fill = (path: string) =>
+    path.replace("{server}", "owned-server").replace("{key}", ownerKey);
+  let ownerKey: string;
+
+  beforeAll(async () => {
+    platform = await testPlatform();
+    owner = await platform.signUp("owner@example.com");
+    stranger = await platform.signUp("stranger@example.com");
+    await platform.serverOf(owner, "owned-server");
+    const created = await platform.call("POST", "/api/keys", {
+      as: owner,
+      body: { name: "laptop" },
+    });
+    ownerKey = ((await created.json()) as { id: string }).id;
+    await platform.call("PUT", "/api/servers/owned-server/env/API_TOKEN", {
+      as: owner,
+      body: { value: "kept" },
+    });
+  });
+  afterAll(async () => platform?.close());
+
+  it("covers every /api route of the app", () => {
+    const served = platform.app.routes
+      .filter((r) => r.path.startsWith("/api/") && r.method !== "ALL")
+      .map((r) => `${r.method} ${r.path}`);
+    expect(new Set(served)).toEqual(new Set(routes.map((r) => `${r.method} ${r.path}`)));
+  });
+
+  for (const route of routes.filter((r) => !r.public)) {
+    it(`${route.method} ${route.path}: no session → 401 with WWW-Authenticate`, async () => {
+      const response = await platform.call(route.method, fill(route.concrete), {
+        ...bodyFor(route, route.bad?.body ?? {}),
+      });
+      expect(response.status).toBe(401);
+      expect(response.headers.get("www-authenticate")).toMatch(/^Bearer/);
+      expect(await response.json()).toMatchObject({
+        error: { code: "unauthorized", requestId: expect.any(String) },
+      });
+    });
+  }
+
+  for (const route of routes.filter((r) => r.owned)) {
+    it(`${route.method} ${route.path}: another user's resource → 404`, async () => {
+      const response = await platform.call(route.method, fill(route.concrete), {
+        as: stranger,
+        ...bodyFor(route, { value: "x" }),
+      });
+      expect(response.status).toBe(404);
+      expect(await response.json()).toMatchObject({ error: { code: "not_found" } });
+    });
+  }
+
+  for (const route of routes.filter((r) => r.bad)) {
+    it(`${route.method} ${route.path}: a bad body → 400 naming ${route.bad?.field}`, async () => {
+      const response = await platform.call(route.method, fill(route.concrete), {
+        as: owner,
+        body: route.bad?.body,
+      });
+      expect(response.status).toBe(400);
+      const { error } = (await response.json()) as { error: { code: string; message: string } };
+      expect(error.code).toBe("bad_request");
+      expect(error.message).toMatch(new RegExp(`^${route.bad?.field}: |; ${route.bad?.field}: `));
+    });
+  }
+
+  it("a body that is not JSON → 400", async () => {
+    const response = await platform.call("POST", "/api/keys", { as: owner, body: "{nope" });
+    expect(response.status).toBe(400);
+  });
+
+  it("the stranger's attempts changed nothing of the owner's", async () => {
+    const listed = await platform.call("GET", "/api/servers/owned-server/env", { as: owner });
+    expect(((await listed.json()) as { variables: unknown[] }).variables).toHaveLength(1);
+    const keys = await platform.call("GET", "/api/keys", { as: owner });
+    expect(
+      ((await keys.json()) as { keys: Array<{ revokedAt: unknown }> }).keys[0]?.revokedAt,
+    ).toBeNull();
+  });
+});

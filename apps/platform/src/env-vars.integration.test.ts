@@ -1,0 +1,88 @@
+import { servers } from "@gumstack/db";
+import { findPlaintext, testDriver } from "@gumstack/db/testing";
+import { eq } from "drizzle-orm";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type SignedIn, type TestPlatform, testPlatform } from "./testing/api-client.js";
+
+const SECRET = "sk_live_9f8e7d6c5b4a39281706";
+
+describe(`environment variables [${testDriver}]`, () => {
+  let platform: TestPlatform;
+  let ada: SignedIn;
+  let serverId: string;
+  beforeEach(async () => {
+    platform = await testPlatform();
+    ada = await platform.signUp("ada@example.com");
+    serverId = await platform.serverOf(ada, "weather");
+  });
+  afterEach(async () => platform.close());
+
+  const put = (name: string, value: unknown) =>
+    platform.call("PUT", `/api/servers/weather/env/${encodeURIComponent(name)}`, {
+      as: ada,
+      body: { value },
+    });
+  const list = async () =>
+    (await (await platform.call("GET", "/api/servers/weather/env", { as: ada })).json()) as {
+      variables: Array<{ name: string; preview: string; updatedAt: string }>;
+    };
+  const envVersion = async () =>
+    (
+      await platform.database.db
+        .select()
+        .from(servers)
+        .where(eq(servers.id, serverId as never))
+    )[0]?.envVersion;
+
+  it("creates, replaces and deletes, showing only masked previews, values encrypted at rest", async () => {
+    expect((await put("WEATHER_API_KEY", SECRET)).status).toBe(201);
+    expect((await put("UNITS", "metric")).status).toBe(201);
+    expect((await put("UNITS", "imperial")).status).toBe(200);
+    const { variables } = await list();
+    expect(variables.map((v) => [v.name, v.preview])).toEqual([
+      ["UNITS", "••••"],
+      ["WEATHER_API_KEY", `••••${SECRET.slice(-4)}`],
+    ]);
+    expect(JSON.stringify(variables)).not.toContain(SECRET.slice(0, 12));
+    expect(await findPlaintext(platform.database.db, [SECRET, "imperial"])).toEqual([]);
+    expect(await envVersion()).toBe(3);
+
+    expect(
+      (await platform.call("DELETE", "/api/servers/weather/env/UNITS", { as: ada })).status,
+    ).toBe(204);
+    expect((await list()).variables.map((v) => v.name)).toEqual(["WEATHER_API_KEY"]);
+    expect(await envVersion()).toBe(4);
+    expect(
+      (await platform.call("DELETE", "/api/servers/weather/env/UNITS", { as: ada })).status,
+    ).toBe(404);
+  });
+
+  it.each(["GUMSTACK_TOKEN", "gumstack_token", "GumLoop_Key", "GUMLOOP_X"])(
+    "refuses the reserved name %s with a stable code and a message naming it and the rule, losing nothing",
+    async (name) => {
+      await put("WEATHER_API_KEY", SECRET);
+      const response = await put(name, "x");
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({
+        error: {
+          code: "invalid_variable_name",
+          message: `name: "${name}" is reserved: names starting with GUMSTACK_ or GUMLOOP_ (in any letter case) belong to the platform`,
+          requestId: expect.any(String),
+        },
+      });
+      expect((await list()).variables.map((v) => v.name)).toEqual(["WEATHER_API_KEY"]);
+      expect(await envVersion()).toBe(1);
+    },
+  );
+
+  it.each(["1ABC", "A-B", "A B"])("refuses the invalid name %j", async (name) => {
+    const response = await put(name, "x");
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({
+      error: {
+        code: "invalid_variable_name",
+        message: expect.stringContaining("is not a valid name"),
+      },
+    });
+  });
+});

@@ -1,0 +1,34 @@
+import type { MiddlewareHandler } from "hono";
+import { getCookie } from "hono/cookie";
+import { isCsrfToken, readSession, SESSION_COOKIE } from "../accounts/sessions.js";
+import type { AppEnv } from "../env.js";
+import { ApiError } from "../errors.js";
+
+const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * The signed-in user, from the session cookie; 401 without one. A write must also carry the
+ * session's CSRF token in `x-csrf-token` and, when the browser sends an Origin, come from ours:
+ * another site can make the browser send the cookie, but it cannot read the token.
+ */
+export function requireSession(): MiddlewareHandler<AppEnv> {
+  return async function requireSessionHandler(c, next) {
+    const { database, vault, now, publicUrl } = c.var;
+    const session = await readSession(database.db, vault, getCookie(c, SESSION_COOKIE), now());
+    if (!session) throw new ApiError("unauthorized", "sign in first: no valid session cookie");
+    if (!SAFE.has(c.req.method)) {
+      const origin = c.req.header("origin");
+      if (origin !== undefined && origin !== new URL(publicUrl).origin) {
+        throw new ApiError("csrf_failed", `requests from ${origin} may not change anything here`);
+      }
+      if (!isCsrfToken(vault, session.id, c.req.header("x-csrf-token"))) {
+        throw new ApiError(
+          "csrf_failed",
+          "missing or wrong x-csrf-token header (GET /api/me gives it)",
+        );
+      }
+    }
+    c.set("session", session);
+    await next();
+  };
+}
