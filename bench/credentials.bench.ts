@@ -11,12 +11,11 @@ import { join } from "node:path";
 import { Broker } from "@gumstack/broker";
 import { connections, users } from "@gumstack/db";
 import { createLogger } from "@gumstack/log";
-import { loadConfig, openStore } from "@gumstack/runtime";
+import { createUser, loadConfig, openStore } from "@gumstack/runtime";
 import { type AuthProvider, getCredentials, parseServerConfig } from "@gumstack/sdk";
 import { and, desc, eq } from "drizzle-orm";
 import { grantOf, saveConnection } from "../packages/broker/src/connection-store.js";
 import { type CallContext, callContext } from "../packages/sdk/src/context.js";
-import { createUser } from "../packages/sdk/src/host/api-keys.js";
 import { LocalCredentialSource } from "../packages/sdk/src/host/local-source.js";
 import { ensureServer } from "../packages/sdk/src/host/server-record.js";
 

@@ -25,7 +25,7 @@ for (const name of ["DATABASE_URL", "GUMSTACK_VAULT_KEYS"]) {
 const host = new GumstackHost(mcp, { name: "bench", auth: { type: "none" } }, { env });
 const running = await host.run([]);
 const { apiKey } = await host.addUser("bench");
-const { services } = await host.start();
+const services = await host.standaloneServices();
 announce({
   url: `${running.url}/mcp`,
   headers: { authorization: `Bearer ${apiKey}` },

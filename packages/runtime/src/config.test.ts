@@ -24,6 +24,23 @@ describe("loadConfig", () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 
+  it("takes the hosted variables all together or not at all", () => {
+    const hosted = {
+      GUMSTACK_SERVER_ID: "srv_aaaaaaaaaaaaaaaaaaaaaaaaaa",
+      GUMSTACK_RUNTIME_SECRET: "k1.abcdefghijklmnopqrstuvwxyz0123456789",
+      GUMSTACK_PLATFORM_URL: "http://127.0.0.1:8080/",
+    };
+    expect(loadConfig(hosted).hosted).toEqual({
+      serverId: hosted.GUMSTACK_SERVER_ID,
+      runtimeSecret: hosted.GUMSTACK_RUNTIME_SECRET,
+      platformUrl: "http://127.0.0.1:8080",
+    });
+    expect(loadConfig({}).hosted).toBeUndefined();
+    expect(() => loadConfig({ GUMSTACK_SERVER_ID: hosted.GUMSTACK_SERVER_ID })).toThrow(
+      /come together/,
+    );
+  });
+
   it("lists every bad variable at once", () => {
     expect(() => loadConfig({ GUMSTACK_PORT: "x", GUMSTACK_LOG_FORMAT: "xml" })).toThrow(
       /GUMSTACK_PORT.*\n.*GUMSTACK_LOG_FORMAT/,

@@ -25,6 +25,19 @@ const schema = z.object({
     .string()
     .regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, "must be an http:// or https:// URL")
     .optional(),
+  // Set by the platform's runner for a hosted server, never by hand.
+  GUMSTACK_SERVER_ID: z
+    .string()
+    .regex(/^srv_[a-z2-7]{26}$/, "must be a server id (srv_…)")
+    .optional(),
+  GUMSTACK_RUNTIME_SECRET: z
+    .string()
+    .min(32, "must be the runtime secret the platform issued")
+    .optional(),
+  GUMSTACK_PLATFORM_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, "must be an http:// or https:// URL")
+    .optional(),
   GUMSTACK_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   GUMSTACK_LOG_FORMAT: z.enum(["pretty", "json"]).default("pretty"),
 });
@@ -43,6 +56,8 @@ export interface Config {
   publicUrl: string | undefined;
   logLevel: "debug" | "info" | "warn" | "error";
   logFormat: "pretty" | "json";
+  /** Set when the platform runs this process as a hosted server. */
+  hosted: { serverId: string; runtimeSecret: string; platformUrl: string } | undefined;
   /** GUMSTACK_* variables set but unknown: most likely typos, worth a warning. */
   unknownVariables: string[];
 }
@@ -61,6 +76,17 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
   }
   const c = parsed.data;
+  const hostedVariables = [
+    c.GUMSTACK_SERVER_ID,
+    c.GUMSTACK_RUNTIME_SECRET,
+    c.GUMSTACK_PLATFORM_URL,
+  ];
+  const hostedSet = hostedVariables.filter((v) => v !== undefined).length;
+  if (hostedSet > 0 && hostedSet < 3) {
+    throw new ConfigError(
+      "invalid configuration:\n  GUMSTACK_SERVER_ID, GUMSTACK_RUNTIME_SECRET and GUMSTACK_PLATFORM_URL come together (the platform sets all three)",
+    );
+  }
   const dataDir = resolve(cwd, c.GUMSTACK_DATA_DIR);
   return {
     databaseUrl: c.DATABASE_URL,
@@ -70,6 +96,14 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     host: c.GUMSTACK_HOST,
     port: c.GUMSTACK_PORT,
     publicUrl: c.GUMSTACK_PUBLIC_URL?.replace(/\/+$/, ""),
+    hosted:
+      c.GUMSTACK_SERVER_ID && c.GUMSTACK_RUNTIME_SECRET && c.GUMSTACK_PLATFORM_URL
+        ? {
+            serverId: c.GUMSTACK_SERVER_ID,
+            runtimeSecret: c.GUMSTACK_RUNTIME_SECRET,
+            platformUrl: c.GUMSTACK_PLATFORM_URL.replace(/\/+$/, ""),
+          }
+        : undefined,
     logLevel: c.GUMSTACK_LOG_LEVEL,
     logFormat: c.GUMSTACK_LOG_FORMAT,
     unknownVariables: Object.keys(env).filter(

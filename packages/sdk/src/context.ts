@@ -27,6 +27,8 @@ export interface CallContext {
   userId: string;
   serverId: string;
   requestId: string;
+  /** Hosted: the platform's signed context of this request, shown back when asking for credentials. */
+  context?: string;
   source: CredentialSource;
   /** Credential values handed out during this call: the host removes them from its results. */
   handedOut: Set<string>;

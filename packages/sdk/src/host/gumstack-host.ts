@@ -14,7 +14,6 @@ import {
 } from "@gumstack/runtime";
 import { serve } from "@hono/node-server";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { Hono } from "hono";
 import {
   loadServerConfig,
   parseServerConfig,
@@ -24,8 +23,10 @@ import {
 import { ServerConfigError } from "../errors.js";
 import { withoutReserved } from "../names.js";
 import { createHostApp } from "./app.js";
-import type { HostEnv, HostServices } from "./app-env.js";
+import type { HostServices } from "./app-env.js";
 import { hostCommands, runHostCommand } from "./commands.js";
+import { createHostedApp } from "./hosted-app.js";
+import { HostedCredentialSource } from "./hosted-source.js";
 import { LocalCredentialSource } from "./local-source.js";
 import { MultiplexTransport } from "./multiplex-transport.js";
 import { ensureServer } from "./server-record.js";
@@ -52,9 +53,11 @@ const urlOf = (host: string, port: number) =>
   `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 
 interface Started {
-  services: HostServices;
-  app: Hono<HostEnv>;
+  /** Standalone only: a hosted server keeps no store of its own. */
+  services: HostServices | undefined;
+  app: { fetch: (request: Request) => Response | Promise<Response> };
   runtime: RuntimeConfig;
+  log: Logger;
 }
 
 /**
@@ -119,6 +122,7 @@ export class GumstackHost {
     const runtime = loadConfig(this.env);
     const log =
       this.options.log ?? createLogger({ level: runtime.logLevel, format: runtime.logFormat });
+    if (runtime.hosted) return this.openHosted(runtime, log);
     const provider = this.providerName();
     const store = await openStore(runtime, log);
     try {
@@ -193,10 +197,48 @@ export class GumstackHost {
         source,
         log,
         challenge: `Bearer realm="${this.config.name}"`,
-        authenticate: (request) => apiKeys.verify(request.headers.get("authorization")),
+        authenticate: async (request) => {
+          const userId = await apiKeys.verify(request.headers.get("authorization"));
+          return userId === null ? null : { userId };
+        },
       },
     };
-    return { services, app: createHostApp(services), runtime };
+    return { services, app: createHostApp(services), runtime, log };
+  }
+
+  /** Run by the platform: users, credentials and OAuth are the platform's; no store here. */
+  private async openHosted(runtime: RuntimeConfig, log: Logger): Promise<Started> {
+    const hosted = runtime.hosted as NonNullable<RuntimeConfig["hosted"]>;
+    const now = this.options.now ?? Date.now;
+    const source = new HostedCredentialSource({
+      authType: this.config.auth.type,
+      serverId: hosted.serverId,
+      serverName: this.config.name,
+      runtimeSecret: hosted.runtimeSecret,
+      platformUrl: hosted.platformUrl,
+      env: withoutReserved(this.env),
+      log,
+    });
+    const transport = new MultiplexTransport();
+    await this.mcp.connect(transport);
+    const app = createHostedApp({
+      config: this.config,
+      serverId: hosted.serverId,
+      runtimeSecret: hosted.runtimeSecret,
+      transport,
+      source,
+      log,
+      now,
+    });
+    return { services: undefined, app, runtime, log };
+  }
+
+  /** The standalone host's store and services (for tools and tests); a hosted server has none. */
+  async standaloneServices(): Promise<HostServices> {
+    const { services } = await this.start();
+    if (!services)
+      throw new ServerConfigError("this server is hosted by the platform: users are managed there");
+    return services;
   }
 
   /** A fetch handler, to mount the host inside another HTTP server. */
@@ -205,7 +247,7 @@ export class GumstackHost {
 
   /** Creates a user and their first API key (returned once); what `users add` does. */
   async addUser(name: string): Promise<{ userId: Id<"user">; apiKey: string }> {
-    const { services } = await this.start();
+    const services = await this.standaloneServices();
     const userId = await createUser(services.store.database.db, name);
     const { key } = await issueApiKey(services.store.database.db, userId, "first key");
     return { userId, apiKey: key };
@@ -219,7 +261,7 @@ export class GumstackHost {
     argv: readonly string[] = process.argv.slice(2),
   ): Promise<{ url: string; close(): Promise<void> }> {
     if (argv[0] !== undefined && hostCommands.includes(argv[0])) {
-      const { services } = await this.start();
+      const services = await this.standaloneServices();
       const code = await runHostCommand(services, argv, (line) =>
         process.stdout.write(`${line}\n`),
       );
@@ -237,14 +279,14 @@ export class GumstackHost {
     const stop = () => new Promise<void>((resolve) => server.close(() => resolve()));
     const url = urlOf(runtime.host, (server.address() as AddressInfo).port);
     this.listeningUrl = url;
-    let services: HostServices;
+    let log: Logger;
     try {
-      ({ services } = await this.start());
+      ({ log } = await this.start());
     } catch (error) {
       await stop();
       throw error;
     }
-    services.log.info(`${this.config.name} listening on ${url}/mcp`, {
+    log.info(`${this.config.name} listening on ${url}/mcp`, {
       auth: this.config.auth.type,
     });
     const close = async () => {
@@ -255,7 +297,7 @@ export class GumstackHost {
     };
     // run() owns the process: a signal finishes the requests in flight, closes the store, exits.
     const onSignal = (signal: NodeJS.Signals) => {
-      services.log.info(`${signal}: shutting down`);
+      log.info(`${signal}: shutting down`);
       void close().then(() => process.exit(0));
     };
     process.once("SIGINT", onSignal);
@@ -268,6 +310,6 @@ export class GumstackHost {
     if (!started) return;
     this.started = undefined;
     await this.mcp.close();
-    await started.services.store.database.close();
+    await started.services?.store.database.close();
   }
 }

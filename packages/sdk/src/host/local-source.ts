@@ -6,10 +6,8 @@ import type { ServerConfig } from "../config.js";
 import type { CallContext, CredentialSource, FieldValues, OAuthCredentials } from "../context.js";
 import { AuthRequiredError } from "../errors.js";
 import { readFieldValues } from "./field-values.js";
+import { handOutEnv } from "./handed-out.js";
 import { issueTicket } from "./tickets.js";
-
-// Shorter environment values (a region, a flag) are ordinary words, not worth redacting.
-const ENV_REDACT_MIN_LENGTH = 12;
 
 export interface LocalSourceOptions {
   config: ServerConfig;
@@ -96,9 +94,6 @@ export class LocalCredentialSource implements CredentialSource {
   }
 
   env(call: CallContext): Readonly<Record<string, string>> {
-    for (const value of Object.values(this.o.env)) {
-      if (value.length >= ENV_REDACT_MIN_LENGTH) call.handedOut.add(value);
-    }
-    return this.o.env;
+    return handOutEnv(call, this.o.env);
   }
 }

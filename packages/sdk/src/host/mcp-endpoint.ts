@@ -18,8 +18,8 @@ export interface McpEndpoint {
   serverId: string;
   source: CredentialSource;
   log: Logger;
-  /** The user the request is from, or null: answered with 401. */
-  authenticate(request: Request): Promise<string | null>;
+  /** Who the request is from, or null: answered with 401. */
+  authenticate(request: Request): Promise<{ userId: string; context?: string } | null>;
   /** What a 401 tells the client in `WWW-Authenticate`. */
   challenge: string;
 }
@@ -94,8 +94,8 @@ export async function handleMcpRequest(endpoint: McpEndpoint, request: Request):
       `Bad Request: unsupported protocol version ${version} (supported: ${SUPPORTED_PROTOCOL_VERSIONS.join(", ")})`,
     );
   }
-  const userId = await endpoint.authenticate(request);
-  if (userId === null) {
+  const identity = await endpoint.authenticate(request);
+  if (identity === null) {
     return jsonRpcError(401, -32001, "Unauthorized: send Authorization: Bearer <your API key>", {
       "WWW-Authenticate": endpoint.challenge,
     });
@@ -108,15 +108,16 @@ export async function handleMcpRequest(endpoint: McpEndpoint, request: Request):
   const { messages, batch } = parsed;
 
   const call: CallContext = {
-    userId,
+    ...identity,
     serverId: endpoint.serverId,
     requestId: request.headers.get("x-request-id") ?? randomUUID(),
     source: endpoint.source,
     handedOut: new Set(),
   };
   const headers = Object.fromEntries(request.headers);
-  // The tool sees the request's headers, but not the caller's key.
+  // The tool sees the request's headers, but not the caller's key or the platform's context.
   delete headers.authorization;
+  delete headers["x-gumstack-context"];
   const extra = { requestInfo: { headers, url: new URL(request.url) } };
   const replies = await callContext.run(call, () =>
     endpoint.transport.dispatch(messages, extra, request.signal, (reply) => {

@@ -159,7 +159,7 @@ describe(`standalone host, none and cred modes [${testDriver}]`, () => {
       auth: { type: "cred", fields: [{ name: "workspace", secret: false }] },
     });
     const users = await Promise.all(["ada", "grace", "linus"].map((name) => host.addUser(name)));
-    const { services } = await host.start();
+    const services = await host.standaloneServices();
     const { saveFieldValues } = await import("./field-values.js");
     for (const [i, user] of users.entries()) {
       await saveFieldValues(
@@ -201,7 +201,7 @@ describe(`standalone host, none and cred modes [${testDriver}]`, () => {
       log: capturingLogger().log,
     });
     const { userId } = await first.addUser("ada");
-    const { services } = await first.start();
+    const services = await first.standaloneServices();
     const { saveFieldValues } = await import("./field-values.js");
     await saveFieldValues(
       services.store.database.db,

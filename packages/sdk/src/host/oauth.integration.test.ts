@@ -155,7 +155,7 @@ describe(`oauth end to end against oidc-provider [${testDriver}]`, () => {
       expect(first.status).toBe(302);
       expect(first.headers.get("location")).toBe("/connected?ok=1");
       expect((await connect(link, "home-account")).status).toBe(200);
-      const { services } = await host.start();
+      const services = await host.standaloneServices();
       const rows = await services.store.database.db.select().from(connections);
       const own = rows.filter((r) => r.userId === userId);
       expect(own.map((r) => [r.nickname, r.status]).sort()).toEqual([
@@ -172,7 +172,7 @@ describe(`oauth end to end against oidc-provider [${testDriver}]`, () => {
   });
 
   it("stores no token, verifier or key in plaintext anywhere in the database", async () => {
-    const { services } = await host.start();
+    const services = await host.standaloneServices();
     expect(tokensSeen.length).toBeGreaterThan(1);
     expect(
       await findPlaintext(services.store.database.db, [...tokensSeen, as.clientSecret]),
@@ -201,7 +201,7 @@ describe(`oauth end to end against oidc-provider [${testDriver}]`, () => {
     });
 
     async function countConnections(): Promise<number> {
-      const { services } = await host.start();
+      const services = await host.standaloneServices();
       return (await services.store.database.db.select().from(connections)).length;
     }
 
