@@ -11,9 +11,13 @@ import { registerSignUp } from "./routes/auth-sign-up.js";
 import { registerEnvDelete } from "./routes/env-delete.js";
 import { registerEnvList } from "./routes/env-list.js";
 import { registerEnvPut } from "./routes/env-put.js";
+import { registerGateway } from "./routes/gateway.js";
 import { registerHealthz } from "./routes/healthz.js";
 import { registerMe } from "./routes/me.js";
+import { registerServerDeploy } from "./routes/server-deploy.js";
+import { registerServerGet } from "./routes/server-get.js";
 import { registerServersList } from "./routes/servers-list.js";
+import { registerServersRegister } from "./routes/servers-register.js";
 
 /** Every route the platform serves, wired here in one place. */
 export function createApp(services: Services): Hono<AppEnv> {
@@ -26,6 +30,8 @@ export function createApp(services: Services): Hono<AppEnv> {
     c.set("migration", services.migration);
     c.set("publicUrl", services.publicUrl);
     c.set("now", services.now);
+    c.set("runner", services.runner);
+    c.set("apiKeys", services.apiKeys);
     await next();
   });
   registerHealthz(app);
@@ -37,9 +43,13 @@ export function createApp(services: Services): Hono<AppEnv> {
   registerApiKeysCreate(app);
   registerApiKeysRevoke(app);
   registerServersList(app);
+  registerServersRegister(app);
+  registerServerGet(app);
+  registerServerDeploy(app);
   registerEnvList(app);
   registerEnvPut(app);
   registerEnvDelete(app);
+  registerGateway(app);
   app.notFound(notFound);
   app.onError(onError);
   return app;

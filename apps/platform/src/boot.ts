@@ -1,17 +1,26 @@
 import type { AddressInfo } from "node:net";
 import type { Logger } from "@gumstack/log";
-import { type Config, openStore } from "@gumstack/runtime";
+import { ApiKeyVerifier, type Config, openStore } from "@gumstack/runtime";
 import { serve } from "@hono/node-server";
 import { ensureFirstAdmin } from "./accounts/first-admin.js";
 import { createApp } from "./app.js";
 import type { Services } from "./env.js";
+import { createLocalRunner } from "./runner/index.js";
 
 /** What the platform runs on: the shared store, its logger, and how browsers reach it. */
 export async function openServices(config: Config, log: Logger): Promise<Services> {
   const publicUrl =
     config.publicUrl ??
     `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`;
-  return { ...(await openStore(config, log)), log, publicUrl, now: Date.now };
+  const store = await openStore(config, log);
+  return {
+    ...store,
+    log,
+    publicUrl,
+    now: Date.now,
+    runner: createLocalRunner({ log }),
+    apiKeys: new ApiKeyVerifier(store.database.db, log),
+  };
 }
 
 export interface RunningPlatform {
@@ -51,6 +60,7 @@ export async function startPlatform(config: Config, log: Logger): Promise<Runnin
     services,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await services.runner.close();
       await services.database.close();
     },
   };

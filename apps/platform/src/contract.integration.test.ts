@@ -53,6 +53,19 @@ const routes: RouteContract[] = [
   { method: "DELETE", path: "/api/keys/:id", concrete: "/api/keys/{key}", owned: true },
   { method: "GET", path: "/api/servers", concrete: "/api/servers" },
   {
+    method: "POST",
+    path: "/api/servers",
+    concrete: "/api/servers",
+    bad: { body: { path: "" }, field: "path" },
+  },
+  { method: "GET", path: "/api/servers/:server", concrete: "/api/servers/{server}", owned: true },
+  {
+    method: "POST",
+    path: "/api/servers/:server/deploy",
+    concrete: "/api/servers/{server}/deploy",
+    owned: true,
+  },
+  {
     method: "GET",
     path: "/api/servers/:server/env",
     concrete: "/api/servers/{server}/env",

@@ -1,7 +1,8 @@
 import type { Logger } from "@gumstack/log";
-import type { Store } from "@gumstack/runtime";
+import type { ApiKeyVerifier, Store } from "@gumstack/runtime";
 import type { RequestIdVariables } from "hono/request-id";
 import type { Session } from "./accounts/sessions.js";
+import type { Runner } from "./runner/index.js";
 
 /** What the platform holds for the life of the process; handed to every request. */
 export interface Services extends Store {
@@ -9,6 +10,10 @@ export interface Services extends Store {
   /** How browsers reach the platform; its origin is the only one cookie-authenticated writes may come from. */
   publicUrl: string;
   now: () => number;
+  /** Starts, watches and replaces the hosted servers' processes. */
+  runner: Runner;
+  /** Resolves MCP clients' API keys at the gateway. */
+  apiKeys: ApiKeyVerifier;
 }
 
 export interface AppEnv {

@@ -68,6 +68,12 @@ describe("server config", () => {
     expect(() => parseServerConfig({ name: "x", auth })).toThrow(message);
   });
 
+  it.each(["/etc/passwd.js", "../outside.ts", "src/server.py"])("refuses the entry %s", (entry) => {
+    expect(() => parseServerConfig({ name: "x", entry, auth: { type: "none" } })).toThrow(
+      /entry: must be a \.ts, \.js or \.mjs path inside/,
+    );
+  });
+
   it("refuses a name that is not URL-safe", () => {
     expect(() => parseServerConfig({ name: "My Server", auth: { type: "none" } })).toThrow(
       /name: use 1-63 lowercase/,
@@ -84,6 +90,7 @@ describe("server config", () => {
     expect(loadServerConfig(good)).toEqual({
       name: "linear",
       description: "Linear issues",
+      entry: "src/server.ts",
       auth: { type: "oauth", scopes: ["read"] },
     });
     const bad = join(dir, "bad.yaml");

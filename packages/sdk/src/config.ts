@@ -47,6 +47,14 @@ export const serverConfigSchema = z.object({
     .string()
     .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "use 1-63 lowercase letters, digits and -, as in a URL"),
   description: z.string().default(""),
+  /** The entry point, relative to the folder of gumstack.yaml: what the platform runs. */
+  entry: z
+    .string()
+    .regex(
+      /^(?!\/)(?!.*\.\.)[\w./-]+\.(ts|js|mjs)$/,
+      "must be a .ts, .js or .mjs path inside the server's folder",
+    )
+    .default("src/server.ts"),
   auth,
 });
 

@@ -1,9 +1,11 @@
 import { newId, servers, users } from "@gumstack/db";
 import { createTestDatabase, type TestDatabase } from "@gumstack/db/testing";
 import { createLogger } from "@gumstack/log";
+import { ApiKeyVerifier } from "@gumstack/runtime";
 import { generateKeySpec, parseKeyRing, Vault } from "@gumstack/vault";
 import { createApp } from "../app.js";
 import type { Services } from "../env.js";
+import { createLocalRunner, type RunnerOptions } from "../runner/index.js";
 
 export const PUBLIC_URL = "http://127.0.0.1:8080";
 
@@ -14,16 +16,21 @@ export interface SignedIn {
 }
 
 /** The platform's app on a fresh database, called in process, with a cookie-carrying client. */
-export async function testPlatform() {
+export async function testPlatform(
+  options: { publicUrl?: string; runner?: Omit<RunnerOptions, "log"> } = {},
+) {
   const database: TestDatabase = await createTestDatabase();
   const lines: string[] = [];
+  const log = createLogger({ level: "debug", format: "json", write: (l) => lines.push(l) });
   const services: Services = {
     database,
     vault: new Vault(parseKeyRing(generateKeySpec("k1"), "test")),
-    log: createLogger({ level: "debug", format: "json", write: (l) => lines.push(l) }),
+    log,
     migration: null,
-    publicUrl: PUBLIC_URL,
+    publicUrl: options.publicUrl ?? PUBLIC_URL,
     now: Date.now,
+    runner: createLocalRunner({ log, ...options.runner }),
+    apiKeys: new ApiKeyVerifier(database.db, log, { cacheTtlMs: 0 }),
   };
   const app = createApp(services);
 

@@ -1,6 +1,7 @@
 export { apiKeys } from "./api-keys.js";
 export { type ConnectionStatus, connections } from "./connections.js";
 export { credentials } from "./credentials.js";
+export { deployments } from "./deployments.js";
 export { envVars } from "./env-vars.js";
 export { oauthStates } from "./oauth-states.js";
 export { type AuthType, servers } from "./servers.js";

@@ -29,10 +29,10 @@ export function capturingLogger(): { log: Logger; lines: string[] } {
 }
 
 /** The SDK's own client, over Streamable HTTP, with the user's API key. */
-export async function connectClient(url: string, apiKey: string): Promise<Client> {
+export async function connectClient(url: string, apiKey: string, path = "/mcp"): Promise<Client> {
   const client = new Client({ name: "gumstack-test", version: "1.0.0" });
   await client.connect(
-    new StreamableHTTPClientTransport(new URL(`${url}/mcp`), {
+    new StreamableHTTPClientTransport(new URL(`${url}${path}`), {
       requestInit: { headers: { Authorization: `Bearer ${apiKey}` } },
     }),
   );
