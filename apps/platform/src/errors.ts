@@ -10,6 +10,7 @@ export const errorStatus = {
   invalid_credentials: 401,
   forbidden: 403,
   csrf_failed: 403,
+  context_invalid: 403,
   not_found: 404,
   conflict: 409,
   auth_type_fixed: 409,

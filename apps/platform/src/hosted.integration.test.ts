@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SignedIn, type TestPlatform, testPlatform } from "./testing/api-client.js";
 
 const exampleNone = fileURLToPath(new URL("apps/example-none", `file://${repoRoot}`));
+const exampleCred = fileURLToPath(new URL("apps/example-cred", `file://${repoRoot}`));
 
 /** Polls `check` every 100 ms until it holds; gives up after `limitMs`. */
 async function eventually(
@@ -137,6 +138,34 @@ describe(`hosting example-none through the gateway [${testDriver}]`, () => {
     await eventually(async () => (await summary()).status === "running", 30_000, "the restart");
     expect(await forecast()).toBe("Forecast for Oslo: 18° metric (API key configured)");
     expect(runner.status(server.id)?.restarts).toBeGreaterThanOrEqual(1);
+  });
+
+  it("hosts a cred server: the user fills the platform's form once, then the tool has their values", async () => {
+    expect((await api("POST", "/api/servers", { path: exampleCred })).status).toBe(201);
+    const { key } = (await (await api("POST", "/api/keys", { name: "cred" })).json()) as {
+      key: string;
+    };
+    const crm = await connectClient(url, key, "/mcp/example-cred");
+    try {
+      const first = await crm.callTool({ name: "workspace_info", arguments: {} });
+      expect(first.isError).toBe(true);
+      const link = /(http:\/\/\S+\/auth\/form\/example-cred\?ticket=\S+)/.exec(
+        textOf(first),
+      )?.[1] as string;
+      expect(link.startsWith(url)).toBe(true);
+      const page = await (await fetch(link)).text();
+      const ticket = /name="ticket" value="([^"]+)"/.exec(page)?.[1] as string;
+      const saved = await fetch(`${url}/auth/form/example-cred`, {
+        method: "POST",
+        body: new URLSearchParams({ ticket, api_key: "crm_live_secret_value", workspace: "acme" }),
+      });
+      expect(saved.status).toBe(200);
+      expect(textOf(await crm.callTool({ name: "workspace_info", arguments: {} }))).toMatch(
+        /^Workspace acme, key fingerprint [0-9a-f]{8}$/,
+      );
+    } finally {
+      await crm.close();
+    }
   });
 
   it("the hosted process refuses a request that did not come through the gateway", async () => {

@@ -1,6 +1,8 @@
 export { ApiKeyVerifier, type ApiKeyVerifierOptions, createUser, issueApiKey } from "./api-keys.js";
 export { type Config, ConfigError, knownVariables, loadConfig } from "./config.js";
+export { readFieldValues, saveFieldValues } from "./field-values.js";
 export { openStore, type Store } from "./open-store.js";
+export { credentialForm, errorPage, type FormField, messagePage, page } from "./pages.js";
 export {
   CONTEXT_HEADER,
   type ContextProblem,
@@ -11,4 +13,5 @@ export {
   readContext,
   runtimeSecretFor,
 } from "./request-context.js";
+export { issueTicket, readTicket, TICKET_TTL_MS, type Ticket } from "./tickets.js";
 export { TtlCache } from "./ttl-cache.js";

@@ -1,6 +1,6 @@
+import { errorPage } from "@gumstack/runtime";
 import { Hono } from "hono";
 import type { HostEnv, HostServices } from "./app-env.js";
-import { errorPage } from "./pages.js";
 import { registerAuthCallback } from "./routes/auth-callback.js";
 import { registerAuthStart } from "./routes/auth-start.js";
 import { registerCredForm } from "./routes/cred-form.js";

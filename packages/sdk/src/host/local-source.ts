@@ -1,13 +1,12 @@
 import { type Broker, ConnectionRequiredError } from "@gumstack/broker";
 import type { Database, Id } from "@gumstack/db";
 import type { Logger } from "@gumstack/log";
+import { issueTicket, readFieldValues } from "@gumstack/runtime";
 import { type Vault, VaultDecryptError } from "@gumstack/vault";
 import type { ServerConfig } from "../config.js";
 import type { CallContext, CredentialSource, FieldValues, OAuthCredentials } from "../context.js";
 import { AuthRequiredError } from "../errors.js";
-import { readFieldValues } from "./field-values.js";
 import { handOutEnv } from "./handed-out.js";
-import { issueTicket } from "./tickets.js";
 
 export interface LocalSourceOptions {
   config: ServerConfig;

@@ -160,7 +160,7 @@ describe(`standalone host, none and cred modes [${testDriver}]`, () => {
     });
     const users = await Promise.all(["ada", "grace", "linus"].map((name) => host.addUser(name)));
     const services = await host.standaloneServices();
-    const { saveFieldValues } = await import("./field-values.js");
+    const { saveFieldValues } = await import("@gumstack/runtime");
     for (const [i, user] of users.entries()) {
       await saveFieldValues(
         services.store.database.db,
@@ -202,7 +202,7 @@ describe(`standalone host, none and cred modes [${testDriver}]`, () => {
     });
     const { userId } = await first.addUser("ada");
     const services = await first.standaloneServices();
-    const { saveFieldValues } = await import("./field-values.js");
+    const { saveFieldValues } = await import("@gumstack/runtime");
     await saveFieldValues(
       services.store.database.db,
       services.store.vault,

@@ -1,11 +1,10 @@
 import { servers } from "@gumstack/db";
 import { createTestDatabase, type TestDatabase, testDriver } from "@gumstack/db/testing";
-import { createUser } from "@gumstack/runtime";
+import { createUser, saveFieldValues } from "@gumstack/runtime";
 import { generateKeySpec, parseKeyRing, Vault } from "@gumstack/vault";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseServerConfig } from "../config.js";
 import { AuthTypeChangedError } from "../errors.js";
-import { saveFieldValues } from "./field-values.js";
 import { ensureServer } from "./server-record.js";
 
 const cred = parseServerConfig({

@@ -1,8 +1,8 @@
 import { CallbackError } from "@gumstack/broker";
+import { errorPage, messagePage } from "@gumstack/runtime";
 import type { Hono } from "hono";
 import { deleteCookie, getCookie } from "hono/cookie";
 import type { HostEnv } from "../app-env.js";
-import { errorPage, messagePage } from "../pages.js";
 
 /** GET /auth/callback: where every provider sends the browser back. */
 export function registerAuthCallback(app: Hono<HostEnv>) {

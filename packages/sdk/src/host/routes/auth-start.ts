@@ -1,10 +1,9 @@
 import { ReturnUrlError } from "@gumstack/broker";
 import type { Id } from "@gumstack/db";
+import { errorPage, readTicket } from "@gumstack/runtime";
 import type { Hono } from "hono";
 import { setCookie } from "hono/cookie";
 import type { HostEnv } from "../app-env.js";
-import { errorPage } from "../pages.js";
-import { readTicket } from "../tickets.js";
 
 /** GET /auth/start?ticket=…[&return_to=…]: binds a new authorization to this browser and redirects. */
 export function registerAuthStart(app: Hono<HostEnv>) {

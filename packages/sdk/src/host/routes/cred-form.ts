@@ -1,10 +1,15 @@
 import type { Id } from "@gumstack/db";
+import {
+  credentialForm,
+  errorPage,
+  messagePage,
+  readFieldValues,
+  readTicket,
+  saveFieldValues,
+} from "@gumstack/runtime";
 import { VaultDecryptError } from "@gumstack/vault";
 import type { Hono } from "hono";
 import type { HostEnv } from "../app-env.js";
-import { readFieldValues, saveFieldValues } from "../field-values.js";
-import { credentialForm, errorPage, messagePage } from "../pages.js";
-import { readTicket } from "../tickets.js";
 
 /** GET and POST /auth/form: the cred server's form. Values are write-only: never sent back. */
 export function registerCredForm(app: Hono<HostEnv>) {

@@ -1,6 +1,14 @@
 import { html, raw } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
-import type { CredentialField } from "../config.js";
+/** What the form needs of a declared field (the SDK's CredentialField has this shape). */
+export interface FormField {
+  name: string;
+  label?: string | undefined;
+  description?: string | undefined;
+  placeholder?: string | undefined;
+  secret: boolean;
+  optional: boolean;
+}
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
@@ -26,14 +34,15 @@ export const errorPage = (title: string, message: string) =>
 /** The cred form. Secret fields are password inputs and no value is ever sent back to the page. */
 export function credentialForm(
   serverName: string,
-  fields: readonly CredentialField[],
+  fields: readonly FormField[],
   ticket: string,
   stored: boolean,
+  action = "/auth/form",
 ): Html {
   return page(
     `Credentials for ${serverName}`,
     html`<p>${stored ? "Values are stored. Entering them again replaces all of them." : "Enter your credentials. They are encrypted and only this server's tools can use them."}</p>
-<form method="post" action="/auth/form">
+<form method="post" action="${action}">
 <input type="hidden" name="ticket" value="${ticket}">
 ${fields.map(
   (
