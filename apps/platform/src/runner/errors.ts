@@ -1,0 +1,32 @@
+import type { LogLine } from "./types.js";
+
+/** A deployment spec the runner refuses before starting anything; each line names the problem. */
+export class InvalidSpecError extends Error {
+  override readonly name = "InvalidSpecError";
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid deployment:\n${problems.map((p) => `  ${p}`).join("\n")}`);
+  }
+}
+
+/** A deployment that never answered `/healthz` with 200; the message ends with its last output. */
+export class DeploymentFailedError extends Error {
+  override readonly name = "DeploymentFailedError";
+  constructor(
+    readonly deploymentId: string,
+    readonly reason: string,
+    readonly logTail: readonly LogLine[],
+  ) {
+    const tail =
+      logTail.length === 0
+        ? "(no output)"
+        : logTail.map((line) => `  [${line.stream}] ${line.text}`).join("\n");
+    super(`deployment ${deploymentId} failed: ${reason}\nlast output:\n${tail}`);
+  }
+}
+
+export class RunnerClosedError extends Error {
+  override readonly name = "RunnerClosedError";
+  constructor() {
+    super("the runner is closed: no more deployments");
+  }
+}
