@@ -12,7 +12,6 @@ import { registerSignUp } from "./routes/auth-sign-up.js";
 import { registerEnvDelete } from "./routes/env-delete.js";
 import { registerEnvList } from "./routes/env-list.js";
 import { registerEnvPut } from "./routes/env-put.js";
-import { registerGateway } from "./routes/gateway.js";
 import { registerHealthz } from "./routes/healthz.js";
 import { registerInternalCredentials } from "./routes/internal-credentials.js";
 import { registerMe } from "./routes/me.js";
@@ -51,7 +50,6 @@ export function createApp(services: Services): Hono<AppEnv> {
   registerEnvList(app);
   registerEnvPut(app);
   registerEnvDelete(app);
-  registerGateway(app);
   registerInternalCredentials(app);
   registerAuthForm(app);
   app.notFound(notFound);

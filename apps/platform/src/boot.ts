@@ -1,17 +1,21 @@
+import { createServer, type RequestListener } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "@gumstack/log";
 import { ApiKeyVerifier, type Config, openStore } from "@gumstack/runtime";
-import { serve } from "@hono/node-server";
 import { ensureFirstAdmin } from "./accounts/first-admin.js";
-import { createApp } from "./app.js";
 import type { Services } from "./env.js";
+import { createListener } from "./listener.js";
 import { createLocalRunner } from "./runner/index.js";
 
+const urlOf = (host: string, port: number) =>
+  `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+
 /** What the platform runs on: the shared store, its logger, and how browsers reach it. */
-export async function openServices(config: Config, log: Logger): Promise<Services> {
-  const publicUrl =
-    config.publicUrl ??
-    `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`;
+export async function openServices(
+  config: Config,
+  log: Logger,
+  publicUrl = config.publicUrl ?? urlOf(config.host, config.port),
+): Promise<Services> {
   const store = await openStore(config, log);
   return {
     ...store,
@@ -33,7 +37,25 @@ export async function startPlatform(config: Config, log: Logger): Promise<Runnin
   for (const name of config.unknownVariables) {
     log.warn(`ignoring ${name}: not a Gumstack setting (a typo?)`);
   }
-  const services = await openServices(config, log);
+  // Listen first: with port 0 the public URL (handed to every server) needs the port we got.
+  let listener: RequestListener = (_req, res) => {
+    res.writeHead(503, { "retry-after": "1" });
+    res.end("starting");
+  };
+  const server = createServer((req, res) => listener(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  const stopListening = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  const url = urlOf(config.host, (server.address() as AddressInfo).port);
+  let services: Services;
+  try {
+    services = await openServices(config, log, config.publicUrl ?? url);
+  } catch (error) {
+    await stopListening();
+    throw error;
+  }
   const admin = await ensureFirstAdmin(services.database.db);
   if (admin) {
     // For the operator's terminal, once; the log never sees a password.
@@ -42,16 +64,7 @@ export async function startPlatform(config: Config, log: Logger): Promise<Runnin
         `  email:    ${admin.email}\n  password: ${admin.password}\n(shown once; change it after signing in)\n\n`,
     );
   }
-  const app = createApp(services);
-  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () =>
-      resolve(s),
-    );
-    s.once("error", reject);
-  });
-  const { port } = server.address() as AddressInfo;
-  const host = config.host.includes(":") ? `[${config.host}]` : config.host;
-  const url = `http://${host}:${port}`;
+  listener = createListener(services);
   log.info(`listening on ${url}`, {
     database: services.database.driver === "pglite" ? `embedded (${config.dataDir})` : "postgres",
   });
@@ -59,7 +72,7 @@ export async function startPlatform(config: Config, log: Logger): Promise<Runnin
     url,
     services,
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await stopListening();
       await services.runner.close();
       await services.database.close();
     },

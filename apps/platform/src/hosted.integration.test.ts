@@ -1,12 +1,13 @@
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { users } from "@gumstack/db";
 import { repoRoot, testDriver } from "@gumstack/db/testing";
 import { connectClient, freePort, textOf } from "@gumstack/sdk/testing";
-import { serve } from "@hono/node-server";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createListener } from "./listener.js";
 import { type SignedIn, type TestPlatform, testPlatform } from "./testing/api-client.js";
 
 const exampleNone = fileURLToPath(new URL("apps/example-none", `file://${repoRoot}`));
@@ -41,8 +42,8 @@ describe(`hosting example-none through the gateway [${testDriver}]`, () => {
       publicUrl: url,
       runner: { restartBackoff: { baseMs: 3_000, maxMs: 3_000 } },
     });
-    const server = serve({ fetch: platform.app.fetch, hostname: "127.0.0.1", port });
-    await new Promise((resolve) => server.once("listening", resolve));
+    const server = createServer(createListener(platform.services));
+    await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
     expect((server.address() as AddressInfo).port).toBe(port);
     stopServer = () => new Promise((resolve) => server.close(() => resolve()));
     admin = await platform.signUp("admin@example.com");

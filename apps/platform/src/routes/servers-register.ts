@@ -4,20 +4,32 @@ import { readBody } from "../body.js";
 import type { AppEnv } from "../env.js";
 import { ApiError } from "../errors.js";
 import { requireSession } from "../middleware/require-session.js";
+import { DeploymentFailedError } from "../runner/index.js";
 import { deployServer } from "../servers/deploy.js";
 import { registerServer } from "../servers/register.js";
 import { serverSummary } from "../servers/summary.js";
 
 const body = z.object({ path: z.string().min(1, "must be the folder holding gumstack.yaml") });
 
-/** POST /api/servers: registers and deploys a server from a folder on this machine; admins only (it runs code). */
+/**
+ * POST /api/servers: registers and deploys a server from a folder on this machine; admins only
+ * (it runs code). 201 once registered, with `problem` set when its first deploy failed.
+ */
 export function registerServersRegister(app: Hono<AppEnv>) {
   app.post("/api/servers", requireSession(), async (c) => {
     const { path } = await readBody(c, body);
     if (!c.var.session.user.isAdmin)
       throw new ApiError("forbidden", "only an admin registers servers: it runs their code here");
     const server = await registerServer(c.var, path, c.var.session.user.id);
-    await deployServer(c.var, server);
-    return c.json(await serverSummary(c.var, server), 201);
+    // Registered either way: a server that cannot start yet (its variables are not set) shows
+    // "failed" with the reason, and a deploy after setting them brings it up.
+    let problem: string | null = null;
+    try {
+      await deployServer(c.var, server);
+    } catch (error) {
+      if (!(error instanceof DeploymentFailedError)) throw error;
+      problem = error.message;
+    }
+    return c.json({ ...(await serverSummary(c.var, server)), problem }, 201);
   });
 }

@@ -34,10 +34,10 @@ export function runEntry(
 export async function startPlatformProcess(env: Record<string, string>): Promise<PlatformProcess> {
   const run = runEntry("main.ts", [], { GUMSTACK_PORT: "0", ...env });
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`no start within 30 s:\n${run.output()}`)),
-      30_000,
-    );
+    const timer = setTimeout(() => {
+      run.child.kill("SIGKILL");
+      reject(new Error(`no start within 30 s:\n${run.output()}`));
+    }, 30_000);
     run.child.stdout?.on("data", () => {
       const match = /listening on (http:\/\/\S+)/.exec(run.output());
       if (match?.[1]) {

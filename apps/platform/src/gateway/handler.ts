@@ -1,0 +1,125 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { CONTEXT_HEADER, mintContext, runtimeSecretFor } from "@gumstack/runtime";
+import type { Services } from "../env.js";
+import { forward } from "./forward.js";
+import { ServerIds } from "./server-ids.js";
+
+// What the gateway passes on, each way; everything else (cookies, the caller's key) stays here.
+const REQUEST_HEADERS = ["content-type", "accept", "mcp-protocol-version", "last-event-id"];
+const RESPONSE_HEADERS = ["content-type", "cache-control", "allow"];
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+const PATH = /^\/mcp\/([a-z0-9][a-z0-9-]{0,62})\/?(?:\?.*)?$/;
+
+function reply(
+  res: ServerResponse,
+  status: number,
+  code: number,
+  message: string,
+  headers: Record<string, string> = {},
+) {
+  res.writeHead(status, { "content-type": "application/json", ...headers });
+  res.end(JSON.stringify({ jsonrpc: "2.0", id: null, error: { code, message } }));
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * /mcp/<server>, served below the web framework: a call is relayed, so it is piped through as
+ * bytes with no Request or Response objects built for it (that was most of the gateway's cost).
+ * It authenticates the API key, mints a signed context (user, server, request; one minute) and
+ * relays to the server's running process; the lease keeps that process alive through a
+ * redeploy until the answer is done. Returns false for any other path.
+ */
+export function createGateway(
+  services: Services,
+): (req: IncomingMessage, res: ServerResponse) => boolean {
+  const { apiKeys, database, runner, vault, now, log } = services;
+  const serverIds = new ServerIds(database.db, now);
+  const secrets = new Map<string, string>();
+  const secretOf = (serverId: string) => {
+    let secret = secrets.get(serverId);
+    if (secret === undefined) {
+      secret = runtimeSecretFor(vault, serverId);
+      secrets.set(serverId, secret);
+    }
+    return secret;
+  };
+
+  async function relay(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
+    const userId = await apiKeys.verify(req.headers.authorization);
+    if (userId === null) {
+      return reply(res, 401, -32001, "Unauthorized: send Authorization: Bearer <your API key>", {
+        "www-authenticate": 'Bearer realm="gumstack"',
+      });
+    }
+    const serverId = await serverIds.byName(name);
+    if (!serverId) return reply(res, 404, -32001, `no server named ${name}`);
+    const method = req.method ?? "GET";
+    // MCP bodies are small JSON: read whole (bounded), then sent with a length, not chunked.
+    const body = method === "GET" || method === "HEAD" ? undefined : await readBody(req);
+    if (body === null)
+      return reply(res, 413, -32000, `Payload Too Large: at most ${MAX_BODY_BYTES} bytes`);
+    const lease = runner.acquire(serverId);
+    if (!lease)
+      return reply(
+        res,
+        503,
+        -32000,
+        `${name} is not running right now (starting, restarting or stopped); try again shortly`,
+      );
+    const requestId = randomUUID();
+    const headers: Record<string, string> = {
+      [CONTEXT_HEADER]: mintContext(secretOf(serverId), { userId, serverId, requestId }, now()),
+      "x-request-id": requestId,
+    };
+    for (const header of REQUEST_HEADERS) {
+      const value = req.headers[header];
+      if (typeof value === "string") headers[header] = value;
+    }
+    const hungUp = new AbortController();
+    res.once("close", () => {
+      if (!res.writableFinished) hungUp.abort();
+    });
+    try {
+      const upstream = await forward(`${lease.url}/mcp`, method, headers, body, hungUp.signal);
+      upstream.once("close", () => lease.release());
+      const out: Record<string, string> = {};
+      for (const header of RESPONSE_HEADERS) {
+        const value = upstream.headers[header];
+        if (typeof value === "string") out[header] = value;
+      }
+      res.writeHead(upstream.statusCode ?? 502, out);
+      upstream.pipe(res);
+    } catch (error) {
+      lease.release();
+      if (hungUp.signal.aborted) {
+        log.debug("the client went away before the server answered", { server: name, requestId });
+        return;
+      }
+      log.warn("gateway could not reach a server", { server: name, requestId, error });
+      if (!res.headersSent) reply(res, 502, -32000, `${name} did not answer; try again`);
+      else res.destroy();
+    }
+  }
+
+  return function gateway(req, res) {
+    const match = PATH.exec(req.url ?? "");
+    if (!match?.[1]) return false;
+    relay(req, res, match[1]).catch((error: unknown) => {
+      log.error("gateway error", { error });
+      if (!res.headersSent) reply(res, 500, -32603, "something went wrong on our side");
+      else res.destroy();
+    });
+    return true;
+  };
+}

@@ -1,0 +1,109 @@
+// `npm run bench:gateway`: what the platform's gateway adds to a tool call. The same tools/call
+// (example-none's forecast) goes through `/mcp/example-none` (API key checked, server looked up,
+// context signed, request and reply streamed through) and straight to the hosted process (with a
+// context this bench signs as the gateway does), in the same run. The platform, and the hosted
+// process its runner starts, run in processes of their own; autocannon runs in this one.
+import { mkdtempSync, rmSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
+import { SUPPORTED_PROTOCOL_VERSIONS } from "@modelcontextprotocol/sdk/types.js";
+import { type GatewayReady, parseGatewayReady } from "./gateway/ready.js";
+import { roundsTable, serialSummary, verdict } from "./gateway/report.js";
+import { measureRound, type Round } from "./gateway/rounds.js";
+import { checkRoutes, PROTOCOL_VERSION, type Route, routesTo } from "./gateway/routes.js";
+import { type Started, startChild, stopChild } from "./shared/child-process.js";
+import { CONNECTIONS, load } from "./shared/load.js";
+
+const WARM_UP_SECONDS = 3;
+const ROUND_SECONDS = 10;
+// One connection, nothing queued: what a call pays, apart from how calls queue up under load.
+const SERIAL_ROUND_SECONDS = 5;
+const START_TIMEOUT_MS = 120_000;
+// Alternating, so neither side always runs first or last (on a warmer or more fragmented heap).
+const ROUNDS: readonly Route[] = ["direct", "gateway", "gateway", "direct"];
+
+async function main(): Promise<void> {
+  if (!SUPPORTED_PROTOCOL_VERSIONS.includes(PROTOCOL_VERSION)) {
+    throw new Error(`the SDK does not support protocol version ${PROTOCOL_VERSION}`);
+  }
+  const tmp = mkdtempSync(join(tmpdir(), "gumstack-bench-gateway-"));
+  let platform: Started<GatewayReady> | undefined;
+  try {
+    const startedAt = Date.now();
+    platform = await startChild({
+      name: "platform",
+      script: "bench/gateway/platform-server.ts",
+      args: [join(tmp, "data")],
+      timeoutMs: START_TIMEOUT_MS,
+      parse: parseGatewayReady,
+    });
+    const ready = platform.ready;
+    const setUpSeconds = (Date.now() - startedAt) / 1000;
+    const routes = routesTo(ready);
+    await checkRoutes(routes);
+
+    for (const route of ["direct", "gateway"] as const) await load(routes[route], WARM_UP_SECONDS);
+    const rounds: Round[] = [];
+    for (const route of ROUNDS) {
+      rounds.push(
+        await measureRound(route, routes[route], {
+          seconds: ROUND_SECONDS,
+          connections: CONNECTIONS,
+          ready,
+        }),
+      );
+    }
+    const serialRounds: Round[] = [];
+    for (const route of ROUNDS) {
+      serialRounds.push(
+        await measureRound(route, routes[route], {
+          seconds: SERIAL_ROUND_SECONDS,
+          connections: 1,
+          ready,
+        }),
+      );
+    }
+
+    process.stdout.write(
+      `node ${process.version}, ${availableParallelism()} cores, shared by the load generator, the platform and the hosted process\n` +
+        `platform: startPlatform (as npm start runs it), database ${ready.driver}, log level warn; set up in ${setUpSeconds.toFixed(1)} s\n` +
+        `request: tools/call forecast {"city":"Oslo"} on example-none, MCP protocol ${PROTOCOL_VERSION}; every reply checked, the same reply both ways\n` +
+        "direct:  the hosted process's own /mcp, with a context signed here per request as the gateway signs one\n" +
+        "gateway: /mcp/example-none on the platform, Authorization: Bearer <API key>\n" +
+        "CPU: user + system time of each process during the round, per 1,000 calls (bench = autocannon)\n\n" +
+        `autocannon in this process, ${CONNECTIONS} connections, pipelining 1; ${WARM_UP_SECONDS} s warm-up each, ` +
+        `then ${ROUNDS.length} rounds of ${ROUND_SECONDS} s: ${ROUNDS.join(", ")}\n` +
+        `${roundsTable(rounds)}\n${verdict(rounds)}\n` +
+        `for reference, 1 connection, ${ROUNDS.length} rounds of ${SERIAL_ROUND_SECONDS} s: ${ROUNDS.join(", ")}\n` +
+        `${roundsTable(serialRounds)}\n${serialSummary(serialRounds)}`,
+    );
+  } finally {
+    if (platform) {
+      await stopChild(platform.child);
+      killIfAlive(platform.ready.hostedPid);
+    }
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The hosted process runs in a process group of its own, so a platform killed before it could
+ * stop it would leave it behind: it was started for this run, so it goes.
+ */
+function killIfAlive(pid: number): void {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return;
+  }
+  process.stderr.write(`example-none (pid ${pid}) outlived the platform: killing it\n`);
+  process.kill(pid, "SIGKILL");
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

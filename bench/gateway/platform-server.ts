@@ -1,0 +1,82 @@
+// The platform for `npm run bench:gateway`, in its own process: started as `npm start` starts it
+// (startPlatform: the default API-key cache, embedded PGlite in <data dir> unless DATABASE_URL is
+// set), then set up over its HTTP API as apps/platform/src/hosted.integration.test.ts does: a
+// user made admin, example-none registered (the runner deploys it as a child process) and an API
+// key. It announces what the bench needs, including example-none's runtime secret so that the
+// bench can sign contexts for the direct route: a throwaway secret of a throwaway platform.
+// Usage: platform-server.ts <data dir>
+import { fileURLToPath } from "node:url";
+import { users } from "@gumstack/db";
+import { createLogger } from "@gumstack/log";
+import { type RunningPlatform, startPlatform } from "@gumstack/platform";
+import { loadConfig, runtimeSecretFor } from "@gumstack/runtime";
+import { freePort } from "@gumstack/sdk/testing";
+import { eq } from "drizzle-orm";
+import { exitWithParent } from "../host/child.js";
+import { announce } from "../shared/announce.js";
+import { PlatformApi, stringAt } from "../shared/platform-api.js";
+import type { GatewayReady } from "./ready.js";
+
+const dataDir = process.argv[2];
+if (!dataDir) throw new Error("usage: platform-server.ts <data dir>");
+const exampleNone = fileURLToPath(new URL("../../apps/example-none", import.meta.url));
+
+// The port is chosen before start-up: the platform's public URL (which it hands to the servers it
+// runs) is built from GUMSTACK_PORT, and port 0 would make it http://127.0.0.1:0.
+const env: Record<string, string> = {
+  GUMSTACK_HOST: "127.0.0.1",
+  GUMSTACK_PORT: String(await freePort()),
+  GUMSTACK_DATA_DIR: dataDir,
+  GUMSTACK_LOG_LEVEL: "warn",
+};
+for (const name of ["DATABASE_URL", "GUMSTACK_VAULT_KEYS"]) {
+  const value = process.env[name];
+  if (value) env[name] = value;
+}
+const config = loadConfig(env);
+const platform = await startPlatform(
+  config,
+  createLogger({ level: config.logLevel, format: config.logFormat }),
+);
+exitWithParent(() => platform.close());
+
+/** A user made admin, example-none registered and running, an API key: what the bench needs. */
+async function setUp({ url, services }: RunningPlatform): Promise<GatewayReady> {
+  const api = new PlatformApi(url);
+  const { userId } = await api.signIn("sign-up", {
+    email: "bench@example.com",
+    password: "correct horse battery",
+    name: "bench",
+  });
+  // Registering runs code on this machine: admins only. The first admin's password went to the
+  // terminal; making this user admin is what the hosted end-to-end test does too.
+  await services.database.db
+    .update(users)
+    .set({ isAdmin: true })
+    .where(eq(users.id, userId as never));
+  const registered = await api.call("POST", "/api/servers", { path: exampleNone });
+  const serverId = stringAt(registered, "id");
+  const apiKey = stringAt(await api.call("POST", "/api/keys", { name: "bench" }), "key");
+  const running = services.runner.status(serverId);
+  if (running?.status !== "running" || running.port === undefined || running.pid === undefined)
+    throw new Error(`example-none is not running: ${JSON.stringify(running)}`);
+  return {
+    gatewayUrl: `${url}/mcp/example-none`,
+    directUrl: `http://127.0.0.1:${running.port}/mcp`,
+    apiKey,
+    userId,
+    serverId,
+    runtimeSecret: runtimeSecretFor(services.vault, serverId),
+    platformPid: process.pid,
+    hostedPid: running.pid,
+    driver: services.database.driver,
+  };
+}
+
+try {
+  announce(await setUp(platform));
+} catch (error) {
+  // Stops example-none too: it runs in a process group of its own and would outlive this one.
+  await platform.close();
+  throw error;
+}

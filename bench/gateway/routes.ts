@@ -1,0 +1,108 @@
+// The two ways to the same tool call: through the platform's gateway, and straight to the hosted
+// process with a context signed here as the gateway signs one. Each is checked before any load.
+import { randomUUID } from "node:crypto";
+import { CONTEXT_HEADER, mintContext } from "@gumstack/runtime";
+import type { Target } from "../shared/load.js";
+import type { GatewayReady } from "./ready.js";
+
+export const PROTOCOL_VERSION = "2025-06-18";
+export const EXPECTED_TEXT = "Forecast for Oslo: 18° metric (API key missing: set WEATHER_API_KEY)";
+const BODY = JSON.stringify({
+  jsonrpc: "2.0",
+  id: 1,
+  method: "tools/call",
+  params: { name: "forecast", arguments: { city: "Oslo" } },
+});
+const REQUEST_HEADERS = {
+  "content-type": "application/json",
+  accept: "application/json, text/event-stream",
+  "mcp-protocol-version": PROTOCOL_VERSION,
+};
+const CHECK_TIMEOUT_MS = 10_000;
+
+export type Route = "direct" | "gateway";
+
+/** The targets, with `expectBody` still empty: `checkRoutes` fills it in. */
+export function routesTo(ready: GatewayReady): Record<Route, Target> {
+  // A fresh context per request, as the gateway mints one per request (each lives a minute).
+  const context = () => ({
+    [CONTEXT_HEADER]: mintContext(
+      ready.runtimeSecret,
+      { userId: ready.userId, serverId: ready.serverId, requestId: randomUUID() },
+      Date.now(),
+    ),
+  });
+  return {
+    direct: {
+      name: "direct",
+      url: ready.directUrl,
+      body: BODY,
+      headers: REQUEST_HEADERS,
+      perRequest: context,
+      expectBody: "",
+    },
+    gateway: {
+      name: "gateway",
+      url: ready.gatewayUrl,
+      body: BODY,
+      headers: { ...REQUEST_HEADERS, authorization: `Bearer ${ready.apiKey}` },
+      expectBody: "",
+    },
+  };
+}
+
+/**
+ * One call each way must answer the forecast, and both the same reply, which every reply under
+ * load must then be; a call without a key or context must get 401 (both ways check the caller).
+ */
+export async function checkRoutes(routes: Record<Route, Target>): Promise<void> {
+  for (const target of Object.values(routes)) {
+    target.expectBody = await answer(target);
+    await refusesAnonymous(target);
+  }
+  if (routes.direct.expectBody !== routes.gateway.expectBody) {
+    throw new Error(
+      `the gateway's reply differs from the direct one:\n${routes.gateway.expectBody}\n${routes.direct.expectBody}`,
+    );
+  }
+}
+
+const post = (target: Target, headers: Record<string, string>) =>
+  fetch(target.url, {
+    method: "POST",
+    headers,
+    body: target.body,
+    signal: AbortSignal.timeout(CHECK_TIMEOUT_MS),
+  });
+
+async function answer(target: Target): Promise<string> {
+  const response = await post(target, { ...target.headers, ...target.perRequest?.() });
+  const text = await response.text();
+  if (response.status !== 200) {
+    throw new Error(`${target.name}: the check call got ${response.status}: ${text.slice(0, 500)}`);
+  }
+  if (toolText(JSON.parse(text)) !== EXPECTED_TEXT) {
+    throw new Error(`${target.name}: the check call got another answer: ${text.slice(0, 500)}`);
+  }
+  return text;
+}
+
+async function refusesAnonymous(target: Target): Promise<void> {
+  const response = await post(target, REQUEST_HEADERS);
+  await response.arrayBuffer();
+  if (response.status !== 401) {
+    throw new Error(`${target.name}: a call without credentials got ${response.status}, not 401`);
+  }
+}
+
+/** The text of the first content item of a tools/call result, or undefined. */
+function toolText(reply: unknown): unknown {
+  if (typeof reply !== "object" || reply === null) return undefined;
+  const result = (reply as Record<string, unknown>).result;
+  if (typeof result !== "object" || result === null) return undefined;
+  const content = (result as Record<string, unknown>).content;
+  if (!Array.isArray(content)) return undefined;
+  const first: unknown = content[0];
+  if (typeof first !== "object" || first === null) return undefined;
+  return (first as Record<string, unknown>).text;
+}
