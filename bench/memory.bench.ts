@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     const api = new PlatformApi(platform.url);
     await api.signIn("sign-in", admin);
     provider = await startTestAuthServer({ redirectUris: [`${platform.url}/auth/callback`] });
-    const notes = await deployExamples(api, provider, platform.output);
+    const notes = await deployExamples(api, provider);
     await sleep(SETTLE_MS);
 
     const servers = serverProcessesOf(pid);
