@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { pipeline } from "node:stream";
 import { CONTEXT_HEADER, mintContext, runtimeSecretFor } from "@gumstack/runtime";
 import type { Services } from "../env.js";
 import { forward } from "./forward.js";
@@ -99,7 +100,10 @@ export function createGateway(
         if (typeof value === "string") out[header] = value;
       }
       res.writeHead(upstream.statusCode ?? 502, out);
-      upstream.pipe(res);
+      // pipeline, not pipe: a server that dies mid-answer must not leave the client hanging.
+      pipeline(upstream, res, (error) => {
+        if (error) log.debug("a relayed answer ended early", { server: name, requestId, error });
+      });
     } catch (error) {
       lease.release();
       if (hungUp.signal.aborted) {
