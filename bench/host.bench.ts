@@ -1,23 +1,21 @@
-// `npm run bench:host`: a tools/call round trip through GumstackHost (an API key checked against
-// the database on every request, one connected McpServer) against the same tool on a bare
+// `npm run bench:host`: a tools/call round trip through GumstackHost (an API key checked on every
+// request, from its 2 s cache; one connected McpServer) against the same tool on a bare
 // McpServer served with the MCP SDK's stateless pattern (a new server and transport per request,
 // no auth). Same run, same request, same load generator. Each server runs in its own process and
 // autocannon runs in this one, so generating the load shares an event loop with neither server.
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import { SUPPORTED_PROTOCOL_VERSIONS } from "@modelcontextprotocol/sdk/types.js";
-import autocannon from "autocannon";
-import { READY_PREFIX, type Ready } from "./host/child.js";
+import type { Ready } from "./host/child.js";
+import { startChild, stopChild } from "./shared/child-process.js";
+import { CONNECTIONS, load, type Measured, type Target } from "./shared/load.js";
+import { table } from "./shared/table.js";
 
-const CONNECTIONS = 10;
 const WARM_UP_SECONDS = 2;
 const ROUND_SECONDS = 10;
 const START_TIMEOUT_MS = 60_000;
-const STOP_TIMEOUT_MS = 10_000;
 const PROTOCOL_VERSION = "2025-06-18";
 const BODY = JSON.stringify({
   jsonrpc: "2.0",
@@ -39,17 +37,7 @@ interface Server {
   name: Name;
   child: ChildProcess;
   ready: Ready;
-  /** The verified reply: every reply under load must be exactly this. */
-  expectBody: string;
 }
-
-interface Measured {
-  callsPerSecond: number;
-  p50: number;
-  p99: number;
-}
-
-const root = fileURLToPath(new URL("..", import.meta.url));
 const serverFiles: Record<Name, string> = {
   baseline: "bench/host/baseline-server.ts",
   ours: "bench/host/gumstack-server.ts",
@@ -64,51 +52,6 @@ function isReady(value: unknown): value is Ready {
     headers !== null &&
     (driver === null || typeof driver === "string")
   );
-}
-
-/** Starts a server process and resolves with what it announced once it listens. */
-function startServer(name: Name, args: string[]): Promise<{ child: ChildProcess; ready: Ready }> {
-  const child = spawn(
-    process.execPath,
-    ["--conditions=gumstack-source", "--import", "tsx", serverFiles[name], ...args],
-    { cwd: root, stdio: ["pipe", "pipe", "inherit"] },
-  );
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`${name}: not listening after ${START_TIMEOUT_MS / 1000} s`));
-    }, START_TIMEOUT_MS);
-    child.once("exit", (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`${name}: the server process exited (${signal ?? code}) before listening`));
-    });
-    createInterface({ input: child.stdout as NonNullable<typeof child.stdout> }).on(
-      "line",
-      (line) => {
-        if (!line.startsWith(READY_PREFIX)) {
-          process.stderr.write(`[${name}] ${line}\n`);
-          return;
-        }
-        clearTimeout(timer);
-        const ready: unknown = JSON.parse(line.slice(READY_PREFIX.length));
-        if (isReady(ready)) {
-          resolve({ child, ready });
-          return;
-        }
-        child.kill("SIGKILL");
-        reject(new Error(`${name}: announced ${line}`));
-      },
-    );
-  });
-}
-
-async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  child.stdin?.end();
-  const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
-  await exited;
-  clearTimeout(timer);
 }
 
 /** The text of the first content item of a tools/call result, or undefined. */
@@ -155,67 +98,6 @@ async function verifyRefusesAnonymous(ready: Ready): Promise<void> {
   }
 }
 
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
-
-/** Runs autocannon against one server; fails on any error, non-2xx or unexpected body. */
-function load(server: Server, seconds: number): Promise<Measured> {
-  return new Promise((resolve, reject) => {
-    // autocannon's own latency histogram keeps whole milliseconds; its per-response times do not.
-    const latencies: number[] = [];
-    const instance = autocannon(
-      {
-        url: server.ready.url,
-        method: "POST",
-        headers: { ...REQUEST_HEADERS, ...server.ready.headers },
-        body: BODY,
-        connections: CONNECTIONS,
-        pipelining: 1,
-        duration: seconds,
-        expectBody: server.expectBody,
-      },
-      (error, result) => {
-        if (error) {
-          reject(error);
-          return;
-        }
-        const problems = [
-          result.errors > 0 && `${result.errors} errors`,
-          result.timeouts > 0 && `${result.timeouts} timeouts`,
-          result.non2xx > 0 && `${result.non2xx} non-2xx responses`,
-          result.mismatches > 0 && `${result.mismatches} replies other than the checked one`,
-          result["2xx"] === 0 && "no successful responses",
-        ].filter(Boolean);
-        if (problems.length > 0) {
-          reject(new Error(`${server.name}: ${problems.join(", ")}`));
-          return;
-        }
-        latencies.sort((a, b) => a - b);
-        resolve({
-          callsPerSecond: result["2xx"] / result.duration,
-          p50: percentile(latencies, 50),
-          p99: percentile(latencies, 99),
-        });
-      },
-    );
-    // autocannon emits (client, statusCode, bytes, milliseconds); @types/autocannon omits `client`.
-    instance.on("response", (...args: unknown[]) => {
-      const ms = args[3];
-      if (typeof ms === "number") latencies.push(ms);
-    });
-  });
-}
-
-const row = (cells: string[], widths: number[]) =>
-  cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number)));
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) =>
-    Math.max(h.length, ...rows.map((r) => (r[i] as string).length)),
-  );
-  return [header, ...rows].map((r) => row(r, widths).join("  ")).join("\n");
-}
-
 const cells = (label: string, m: Measured) => [
   label,
   Math.round(m.callsPerSecond).toLocaleString("en-US"),
@@ -234,20 +116,33 @@ async function main(): Promise<void> {
       ["baseline", []],
       ["ours", [join(tmp, "data")]],
     ] as const) {
-      const { child, ready } = await startServer(name, [...args]);
-      servers[name] = { name, child, ready, expectBody: "" };
+      const { child, ready } = await startChild({
+        name,
+        script: serverFiles[name],
+        args,
+        timeoutMs: START_TIMEOUT_MS,
+        parse: (value) => (isReady(value) ? value : undefined),
+      });
+      servers[name] = { name, child, ready };
     }
     const baseline = servers.baseline as Server;
     const ours = servers.ours as Server;
+    const targets = {} as Record<Name, Target>;
     for (const server of [baseline, ours]) {
-      server.expectBody = await verify(server.name, server.ready);
+      targets[server.name] = {
+        name: server.name,
+        url: server.ready.url,
+        body: BODY,
+        headers: { ...REQUEST_HEADERS, ...server.ready.headers },
+        expectBody: await verify(server.name, server.ready),
+      };
     }
     await verifyRefusesAnonymous(ours.ready);
 
-    for (const server of [baseline, ours]) await load(server, WARM_UP_SECONDS);
+    for (const name of ["baseline", "ours"] as const) await load(targets[name], WARM_UP_SECONDS);
     const rounds: { name: Name; measured: Measured }[] = [];
     for (const name of ROUNDS) {
-      rounds.push({ name, measured: await load(servers[name] as Server, ROUND_SECONDS) });
+      rounds.push({ name, measured: await load(targets[name], ROUND_SECONDS) });
     }
 
     const mean = (name: Name): Measured => {
@@ -255,6 +150,7 @@ async function main(): Promise<void> {
       const avg = (pick: (m: Measured) => number) =>
         mine.reduce((sum, m) => sum + pick(m), 0) / mine.length;
       return {
+        calls: avg((m) => m.calls),
         callsPerSecond: avg((m) => m.callsPerSecond),
         p50: avg((m) => m.p50),
         p99: avg((m) => m.p99),
@@ -272,7 +168,7 @@ async function main(): Promise<void> {
         `request: tools/call echo {"text":"hello"}, MCP protocol ${PROTOCOL_VERSION}; every reply checked\n` +
         "baseline: bare McpServer, the SDK's stateless pattern (new McpServer + " +
         "WebStandardStreamableHTTPServerTransport per request, JSON replies), no auth\n" +
-        `ours:     GumstackHost, API key checked on every request (${ours.ready.driver}), stateless, JSON replies\n\n` +
+        `ours:     GumstackHost, API key checked on every request (2 s cache; ${ours.ready.driver}), stateless, JSON replies\n\n` +
         `${table(
           ["round", ...header.slice(1)],
           rounds.map((r, i) => cells(`${i + 1} ${r.name}`, r.measured)),
@@ -286,7 +182,7 @@ async function main(): Promise<void> {
         `ours/baseline p99:     ${(o.p99 / b.p99).toFixed(2)}  (no target)\n`,
     );
   } finally {
-    await Promise.all(Object.values(servers).map((s) => stopServer(s.child)));
+    await Promise.all(Object.values(servers).map((s) => stopChild(s.child)));
     rmSync(tmp, { recursive: true, force: true });
   }
 }
