@@ -11,23 +11,14 @@ import { SUPPORTED_PROTOCOL_VERSIONS } from "@modelcontextprotocol/sdk/types.js"
 import type { Ready } from "./host/child.js";
 import { startChild, stopChild } from "./shared/child-process.js";
 import { CONNECTIONS, load, type Measured, type Target } from "./shared/load.js";
+import { MCP_HEADERS, PROTOCOL_VERSION, toolCall } from "./shared/mcp-request.js";
 import { table } from "./shared/table.js";
 
 const WARM_UP_SECONDS = 2;
 const ROUND_SECONDS = 10;
 const START_TIMEOUT_MS = 60_000;
-const PROTOCOL_VERSION = "2025-06-18";
-const BODY = JSON.stringify({
-  jsonrpc: "2.0",
-  id: 1,
-  method: "tools/call",
-  params: { name: "echo", arguments: { text: "hello" } },
-});
-const REQUEST_HEADERS = {
-  "content-type": "application/json",
-  accept: "application/json, text/event-stream",
-  "mcp-protocol-version": PROTOCOL_VERSION,
-};
+const BODY = toolCall("echo", { text: "hello" });
+const REQUEST_HEADERS = MCP_HEADERS;
 // Alternating, so neither side always runs first or last (on a warmer or more fragmented heap).
 const ROUNDS = ["baseline", "ours", "ours", "baseline"] as const;
 

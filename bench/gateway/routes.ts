@@ -3,21 +3,15 @@
 import { randomUUID } from "node:crypto";
 import { CONTEXT_HEADER, mintContext } from "@gumstack/runtime";
 import type { Target } from "../shared/load.js";
+import { MCP_HEADERS, toolCall } from "../shared/mcp-request.js";
+
+export { PROTOCOL_VERSION } from "../shared/mcp-request.js";
+
 import type { GatewayReady } from "./ready.js";
 
-export const PROTOCOL_VERSION = "2025-06-18";
 export const EXPECTED_TEXT = "Forecast for Oslo: 18° metric (API key missing: set WEATHER_API_KEY)";
-const BODY = JSON.stringify({
-  jsonrpc: "2.0",
-  id: 1,
-  method: "tools/call",
-  params: { name: "forecast", arguments: { city: "Oslo" } },
-});
-const REQUEST_HEADERS = {
-  "content-type": "application/json",
-  accept: "application/json, text/event-stream",
-  "mcp-protocol-version": PROTOCOL_VERSION,
-};
+const BODY = toolCall("forecast", { city: "Oslo" });
+const REQUEST_HEADERS = MCP_HEADERS;
 const CHECK_TIMEOUT_MS = 10_000;
 
 export type Route = "direct" | "gateway";
