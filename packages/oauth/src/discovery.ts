@@ -1,3 +1,4 @@
+import type { BackoffOptions } from "./backoff.js";
 import type { ClientAuthMethod } from "./client-auth.js";
 import { ProviderResponseError } from "./errors.js";
 import { oauthRequest } from "./http.js";
@@ -15,6 +16,9 @@ export interface DiscoveredEndpoints {
 
 export interface DiscoveryRequestOptions {
   timeoutMs?: number;
+  attempts?: number;
+  backoff?: BackoffOptions;
+  signal?: AbortSignal;
   fetch?: typeof fetch;
 }
 
@@ -30,6 +34,9 @@ export async function discoverEndpoints(
   const url = `${issuer.replace(/\/+$/, "")}/.well-known/openid-configuration`;
   const request: Parameters<typeof oauthRequest>[1] = { method: "GET" };
   if (options.timeoutMs !== undefined) request.timeoutMs = options.timeoutMs;
+  if (options.attempts !== undefined) request.attempts = options.attempts;
+  if (options.backoff !== undefined) request.backoff = options.backoff;
+  if (options.signal !== undefined) request.signal = options.signal;
   if (options.fetch !== undefined) request.fetch = options.fetch;
   const { status, body } = await oauthRequest(url, request);
   if (!isJsonObject(body)) {

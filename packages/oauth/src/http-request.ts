@@ -9,12 +9,16 @@ export function buildRequest(options: OAuthRequestOptions): RequestInit {
   const init: RequestInit = {
     method: options.method,
     headers,
-    // A token endpoint that redirects a POST is misconfigured; following would resend the body.
-    redirect: options.method === "POST" ? "manual" : "follow",
+    // An endpoint that redirects a POST or DELETE is misconfigured; following would send it again.
+    redirect: options.method === "GET" ? "follow" : "manual",
   };
   if (options.form !== undefined) {
     headers.set("content-type", "application/x-www-form-urlencoded");
     init.body = new URLSearchParams(options.form).toString();
+  }
+  if (options.json !== undefined) {
+    headers.set("content-type", "application/json");
+    init.body = JSON.stringify(options.json);
   }
   return init;
 }

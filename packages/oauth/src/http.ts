@@ -7,9 +7,12 @@ import { isUnsentFailure } from "./unsent-failure.js";
 export type { OAuthResponse } from "./read-response.js";
 
 export interface OAuthRequestOptions {
-  method: "GET" | "POST";
+  /** DELETE for the few providers that revoke a grant that way (GitHub). */
+  method: "GET" | "POST" | "DELETE";
   /** Sent as application/x-www-form-urlencoded, as RFC 6749 requires for token requests. */
   form?: Readonly<Record<string, string>>;
+  /** Sent as application/json, for provider APIs that take JSON (GraphQL, Notion); not with `form`. */
+  json?: unknown;
   headers?: Readonly<Record<string, string>>;
   bearer?: string;
   /** Per attempt, body included. Default 10 s. */
@@ -49,6 +52,9 @@ export async function oauthRequest(
   url: string,
   options: OAuthRequestOptions,
 ): Promise<OAuthResponse> {
+  if (options.form !== undefined && options.json !== undefined) {
+    throw new TypeError("a request has a form body or a JSON body, not both");
+  }
   const attempts = Math.max(1, Math.floor(options.attempts ?? 3));
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 5000;
   const where = describeRequest(options.method, url);

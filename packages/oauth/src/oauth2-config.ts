@@ -31,6 +31,8 @@ export interface OAuth2ProviderConfig {
   /** Tries per call where retrying is safe (see http.ts). Default 3. */
   attempts?: number;
   backoff?: BackoffOptions;
+  /** Ends every call at once (shutdown); each attempt also has its own `timeoutMs`. */
+  signal?: AbortSignal;
   /** For tests; the global fetch otherwise. */
   fetch?: typeof fetch;
 }

@@ -1,7 +1,7 @@
 import { authenticateClient } from "./client-auth.js";
 import { discoverEndpoints } from "./discovery.js";
 import { ProviderResponseError } from "./errors.js";
-import { type OAuthRequestOptions, oauthRequest } from "./http.js";
+import { type OAuthRequestOptions, type OAuthResponse, oauthRequest } from "./http.js";
 import { pickNickname } from "./nickname.js";
 import type { OAuth2DiscoveryOptions, OAuth2ProviderConfig } from "./oauth2-config.js";
 import { codeChallengeS256 } from "./pkce.js";
@@ -99,11 +99,7 @@ export class OAuth2Provider implements AuthProvider {
     if (endpoint === undefined) {
       throw new ProviderResponseError(`provider ${this.name} has no userinfo endpoint`, undefined);
     }
-    const { status, body } = await oauthRequest(endpoint, {
-      ...this.#requestDefaults(),
-      method: "GET",
-      bearer: accessToken,
-    });
+    const { status, body } = await this.request(endpoint, { method: "GET", bearer: accessToken });
     const nickname = (this.#config.nickname ?? pickNickname)(body);
     if (nickname === undefined) {
       throw new ProviderResponseError("userinfo names no account", status);
@@ -111,38 +107,54 @@ export class OAuth2Provider implements AuthProvider {
     return nickname;
   }
 
+  /**
+   * One HTTP call with this provider's timeout, retries, backoff, signal and fetch, for the
+   * provider-specific calls of subclasses (a nickname API, a non-standard revocation).
+   */
+  protected request(url: string, options: OAuthRequestOptions): Promise<OAuthResponse> {
+    return oauthRequest(url, { ...this.#requestDefaults(), ...options });
+  }
+
+  /** The form with this client's credentials added, as the token endpoint wants them. */
+  protected authenticate(form: Record<string, string>): {
+    form: Record<string, string>;
+    headers: Record<string, string>;
+  } {
+    return authenticateClient(this.#config, form);
+  }
+
+  /** Reads a token endpoint's answer; a provider that nests its tokens (Slack) overrides this. */
+  protected parseTokens(body: unknown, status: number): TokenResponse {
+    return parseTokenResponse(body, status);
+  }
+
   async #tokenRequest(
     form: Record<string, string>,
     options: Pick<OAuthRequestOptions, "idempotent">,
   ): Promise<TokenResponse> {
-    const auth = authenticateClient(this.#config, form);
-    const { status, body } = await oauthRequest(this.#config.tokenEndpoint, {
-      ...this.#requestDefaults(),
+    const auth = this.authenticate(form);
+    const { status, body } = await this.request(this.#config.tokenEndpoint, {
       ...options,
       method: "POST",
       form: auth.form,
       headers: auth.headers,
     });
-    return parseTokenResponse(body, status);
+    return this.parseTokens(body, status);
   }
 
   /** RFC 7009: the server answers 200 whether or not the token was valid; retrying is harmless. */
   async #revoke(endpoint: string, token: string): Promise<void> {
-    const auth = authenticateClient(this.#config, { token });
-    await oauthRequest(endpoint, {
-      ...this.#requestDefaults(),
-      method: "POST",
-      form: auth.form,
-      headers: auth.headers,
-    });
+    const auth = this.authenticate({ token });
+    await this.request(endpoint, { method: "POST", form: auth.form, headers: auth.headers });
   }
 
   #requestDefaults(): Omit<OAuthRequestOptions, "method"> {
-    const { timeoutMs, attempts, backoff, fetch } = this.#config;
+    const { timeoutMs, attempts, backoff, fetch, signal } = this.#config;
     const defaults: Omit<OAuthRequestOptions, "method"> = {};
     if (timeoutMs !== undefined) defaults.timeoutMs = timeoutMs;
     if (attempts !== undefined) defaults.attempts = attempts;
     if (backoff !== undefined) defaults.backoff = backoff;
+    if (signal !== undefined) defaults.signal = signal;
     if (fetch !== undefined) defaults.fetch = fetch;
     return defaults;
   }

@@ -1,0 +1,16 @@
+export { CatalogProvider, type CatalogProviderConfig } from "./base.js";
+export { type CatalogEntry, catalog, providerNames } from "./catalog.js";
+export { type CatalogProviderOptions, createCatalogProvider } from "./create.js";
+export { ProviderConfigError } from "./env.js";
+export type { ProviderOptions } from "./options.js";
+export { AtlassianProvider, type AtlassianSite } from "./providers/atlassian.js";
+export { DiscordProvider } from "./providers/discord.js";
+export { GitHubProvider } from "./providers/github.js";
+export { GitLabProvider } from "./providers/gitlab.js";
+export { GoogleProvider } from "./providers/google.js";
+export { LinearProvider } from "./providers/linear.js";
+export { type MicrosoftOptions, MicrosoftProvider } from "./providers/microsoft.js";
+export { NotionProvider } from "./providers/notion.js";
+export { type OidcOptions, OidcProvider } from "./providers/oidc.js";
+export { SalesforceProvider } from "./providers/salesforce.js";
+export { SlackProvider } from "./providers/slack.js";
