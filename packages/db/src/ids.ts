@@ -12,6 +12,7 @@ export const idPrefixes = {
   session: "ses",
   envVar: "env",
   deployment: "dep",
+  toolCall: "tcl",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -6,5 +6,6 @@ export { envVars } from "./env-vars.js";
 export { oauthStates } from "./oauth-states.js";
 export { type AuthType, servers } from "./servers.js";
 export { sessions } from "./sessions.js";
+export { type ToolCallOutcome, toolCalls } from "./tool-calls.js";
 export { users } from "./users.js";
 export { vaultCanaries } from "./vault-canaries.js";

@@ -14,6 +14,8 @@ export interface HostedSourceOptions {
   platformUrl: string;
   env: Readonly<Record<string, string>>;
   log: Logger;
+  /** Told each link handed out, so the activity record can tell auth_required from an error. */
+  onAuthRequired?: (call: CallContext, url: string) => void;
 }
 
 /**
@@ -57,6 +59,7 @@ export class HostedCredentialSource implements CredentialSource {
           : kind === "cred"
             ? "credentials_missing"
             : "not_connected";
+      this.o.onAuthRequired?.(call, answer.url);
       throw new AuthRequiredError(
         answer.url,
         reason,

@@ -1,0 +1,2 @@
+export { type ActivityEntry, ActivityReporter, type ActivityReporterOptions } from "./reporter.js";
+export { ActivityTransport } from "./transport.js";
