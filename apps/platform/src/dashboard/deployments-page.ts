@@ -1,0 +1,96 @@
+import type { Hono } from "hono";
+import { html } from "hono/html";
+import type { AppEnv } from "../env.js";
+import { badge, type Html, moment } from "./html.js";
+import { layout } from "./layout.js";
+import { sendPage, signedIn } from "./respond.js";
+import {
+  apiServerPath,
+  loadServer,
+  redeployBanner,
+  requireOwner,
+  serverPath,
+  serverTabs,
+} from "./server-common.js";
+import { type Deployment, deploymentList, type LogLine, logLines } from "./shapes.js";
+
+function exitText(deployment: Deployment): string {
+  const exit = deployment.lastExit;
+  if (!exit) return "—";
+  if (exit.error) return `could not start: ${exit.error}`;
+  return exit.signal ? `signal ${exit.signal}` : `code ${exit.code ?? "?"}`;
+}
+
+function deploymentsTable(
+  base: string,
+  deployments: Deployment[],
+  shown: string | undefined,
+): Html {
+  return html`<div class="table-wrap"><table>
+<thead><tr><th scope="col">Deployment</th><th scope="col">Status</th><th scope="col">Created</th><th scope="col">Started</th><th scope="col" class="num">Restarts</th><th scope="col">Last exit</th></tr></thead>
+<tbody>${deployments.map(
+    (d) => html`<tr>
+<th scope="row">${
+      d.logsKept === false
+        ? html`<code>${d.id}</code>`
+        : html`<a href="${base}/deployments?deployment=${encodeURIComponent(d.id)}"${d.id === shown ? html` aria-current="true"` : ""} aria-label="Logs of ${d.id}"><code>${d.id}</code></a>`
+    }</th>
+<td>${badge(d.status)}</td><td>${moment(d.createdAt)}</td><td>${moment(d.startedAt)}</td>
+<td class="num">${d.restarts}</td><td>${exitText(d)}</td></tr>`,
+  )}</tbody></table></div>`;
+}
+
+function logView(id: string, lines: LogLine[]): Html {
+  return html`<section aria-labelledby="logs-heading">
+<h2 id="logs-heading">Logs of <code>${id}</code></h2>
+${
+  lines.length === 0
+    ? html`<p>No output yet.</p>`
+    : html`<pre class="logs" tabindex="0" aria-label="Log lines, oldest first">${lines.map(
+        (line) =>
+          html`<span${line.stream === "stderr" ? html` class="stderr"` : ""}>${new Date(line.at).toISOString().slice(11, 23)} ${line.stream === "stderr" ? "err" : "out"} ${line.text}</span>\n`,
+      )}</pre>`
+}
+</section>`;
+}
+
+/** The server's kept deployments, and the logs of the one picked (the newest by default). */
+export function registerDeploymentsPage(app: Hono<AppEnv>) {
+  app.get(
+    "/servers/:name/deployments",
+    signedIn(app, async ({ c, api, me }) => {
+      const name = c.req.param("name") ?? "";
+      const server = await loadServer(api, name);
+      requireOwner(server);
+      const apiBase = apiServerPath(name);
+      const { deployments } = await api.json(deploymentList, "GET", `${apiBase}/deployments`);
+      const picked = c.req.query("deployment");
+      const kept = deployments.filter((d) => d.logsKept !== false);
+      const shown = kept.find((d) => d.id === picked) ?? kept[0];
+      const logs = shown
+        ? await api.json(
+            logLines,
+            "GET",
+            `${apiBase}/deployments/${encodeURIComponent(shown.id)}/logs`,
+          )
+        : undefined;
+      const base = serverPath(name);
+      const body = html`${serverTabs(server, "deployments")}
+${redeployBanner(server, me.csrfToken, `${base}/deployments`)}
+${deployments.length === 0 ? html`<p>This server has not been deployed yet.</p>` : deploymentsTable(base, deployments, shown?.id)}
+${shown && logs ? logView(shown.id, logs.lines) : ""}`;
+      return sendPage(
+        c,
+        layout(
+          {
+            title: `${server.name}: deployments`,
+            me,
+            section: "servers",
+            notice: c.req.query("notice"),
+          },
+          body,
+        ),
+      );
+    }),
+  );
+}

@@ -1,0 +1,117 @@
+import type { Context, Handler, Hono } from "hono";
+import { html } from "hono/html";
+import type { AppEnv } from "../env.js";
+import { type Api, ApiFailure, apiFor, failureOf } from "./api.js";
+import type { Html } from "./html.js";
+import { layout } from "./layout.js";
+import { type Me, me as meShape } from "./shapes.js";
+
+// Pages hold CSRF tokens and keys shown once: never cached, never framed, scripts only from here.
+const pageHeaders = {
+  "cache-control": "no-store",
+  "content-security-policy":
+    "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  "referrer-policy": "same-origin",
+  "x-content-type-options": "nosniff",
+};
+
+export function sendPage(
+  c: Context<AppEnv>,
+  body: Html,
+  status: 200 | 201 | 400 | 401 | 403 | 404 | 409 | 500 | 503 = 200,
+) {
+  for (const [name, value] of Object.entries(pageHeaders)) c.header(name, value);
+  return c.html(body, status);
+}
+
+/** Who is signed in, or null: the API's `/api/me` decides. */
+export async function currentUser(api: Api): Promise<Me | null> {
+  const response = await api.send("GET", "/api/me");
+  if (response.status === 401) return null;
+  if (!response.ok) throw await failureOf(response);
+  return meShape.parse(await response.json());
+}
+
+/** A path on this site to come back to after signing in; anything else is "/". */
+export function localPath(value: unknown): string {
+  if (typeof value !== "string" || !/^\/(?![/\\])[\x21-\x7e]*$/.test(value)) return "/";
+  return value.startsWith("/sign-") ? "/" : value;
+}
+
+export interface PageContext {
+  c: Context<AppEnv>;
+  api: Api;
+  me: Me;
+}
+
+/**
+ * A page or form handler that needs a session: without one the browser goes to sign in, and an
+ * API failure the handler did not deal with becomes an HTML page naming it.
+ */
+export function signedIn(
+  app: Hono<AppEnv>,
+  handler: (context: PageContext) => Promise<Response>,
+): Handler<AppEnv> {
+  return async function signedInPage(c) {
+    const api = apiFor(app, c);
+    let me: Me | null = null;
+    try {
+      me = await currentUser(api);
+      if (!me) return toSignIn(c);
+      return await handler({ c, api, me });
+    } catch (error) {
+      if (error instanceof ApiFailure && error.status === 401) return toSignIn(c);
+      return problemPage(c, error, me);
+    }
+  };
+}
+
+function toSignIn(c: Context<AppEnv>) {
+  const url = new URL(c.req.url);
+  const next = c.req.method === "GET" ? url.pathname + url.search : "/";
+  return c.redirect(next === "/" ? "/sign-in" : `/sign-in?next=${encodeURIComponent(next)}`, 303);
+}
+
+export function problemPage(c: Context<AppEnv>, error: unknown, me: Me | null) {
+  const options = me ? { me } : {};
+  if (error instanceof ApiFailure) {
+    const title = error.status === 404 ? "Not found" : "That did not work";
+    const status =
+      error.status === 403 || error.status === 404 || error.status === 409
+        ? error.status
+        : error.status >= 500
+          ? 503
+          : 400;
+    return sendPage(
+      c,
+      layout(
+        { title, ...options },
+        html`<p class="error" role="alert">${error.message}</p><p><a href="/">Back to the servers</a></p>`,
+      ),
+      status,
+    );
+  }
+  c.var.log.error("dashboard page failed", {
+    requestId: c.get("requestId"),
+    path: c.req.path,
+    error,
+  });
+  return sendPage(
+    c,
+    layout(
+      { title: "Something went wrong", ...options },
+      html`<p class="error" role="alert">Something went wrong on our side (request ${c.get("requestId")}).</p>`,
+    ),
+    500,
+  );
+}
+
+/** A urlencoded form's text fields; files and repeated fields are ignored. */
+export async function formOf(c: Context<AppEnv>): Promise<Record<string, string>> {
+  const body = await c.req.parseBody();
+  const fields: Record<string, string> = {};
+  for (const [name, value] of Object.entries(body)) {
+    if (typeof value === "string") fields[name] = value;
+  }
+  return fields;
+}
