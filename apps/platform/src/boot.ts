@@ -1,14 +1,54 @@
 import { createServer, type RequestListener } from "node:http";
 import type { AddressInfo } from "node:net";
+import { Broker } from "@gumstack/broker";
 import type { Logger } from "@gumstack/log";
-import { ApiKeyVerifier, type Config, openStore } from "@gumstack/runtime";
+import { ApiKeyVerifier, type Config, openStore, type Store } from "@gumstack/runtime";
 import { ensureFirstAdmin } from "./accounts/first-admin.js";
 import type { Services } from "./env.js";
 import { createListener } from "./listener.js";
-import { createLocalRunner } from "./runner/index.js";
+import { HostedProviders } from "./oauth/hosted-providers.js";
+import { createLocalRunner, type Runner } from "./runner/index.js";
+import { deployRegistered, registerSeeds, type SeedServer } from "./servers/startup.js";
 
 const urlOf = (host: string, port: number) =>
   `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+
+export interface ServiceParts extends Store {
+  log: Logger;
+  publicUrl: string;
+  runner: Runner;
+  now?: () => number;
+  /** The API-key and fresh-token memory (default 2 s; 0 turns it off, for tests). */
+  cacheTtlMs?: number;
+}
+
+/** The platform's services over a store and a runner: the one place they are put together. */
+export function assembleServices(parts: ServiceParts): Services {
+  const { database, vault, log, publicUrl, runner, cacheTtlMs } = parts;
+  const now = parts.now ?? Date.now;
+  const providers = new HostedProviders(runner, vault);
+  const cache = cacheTtlMs === undefined ? {} : { cacheTtlMs };
+  return {
+    database,
+    vault,
+    migration: parts.migration,
+    log,
+    publicUrl,
+    now,
+    runner,
+    apiKeys: new ApiKeyVerifier(database.db, log, { now, ...cache }),
+    providers,
+    broker: new Broker({
+      db: database.db,
+      vault,
+      log,
+      provider: providers.lookup,
+      callbackUrl: `${publicUrl}/auth/callback`,
+      now,
+      ...(cacheTtlMs === undefined ? {} : { grantCacheTtlMs: cacheTtlMs }),
+    }),
+  };
+}
 
 /** What the platform runs on: the shared store, its logger, and how browsers reach it. */
 export async function openServices(
@@ -17,14 +57,7 @@ export async function openServices(
   publicUrl = config.publicUrl ?? urlOf(config.host, config.port),
 ): Promise<Services> {
   const store = await openStore(config, log);
-  return {
-    ...store,
-    log,
-    publicUrl,
-    now: Date.now,
-    runner: createLocalRunner({ log }),
-    apiKeys: new ApiKeyVerifier(store.database.db, log),
-  };
+  return assembleServices({ ...store, log, publicUrl, runner: createLocalRunner({ log }) });
 }
 
 export interface RunningPlatform {
@@ -33,7 +66,16 @@ export interface RunningPlatform {
   close(): Promise<void>;
 }
 
-export async function startPlatform(config: Config, log: Logger): Promise<RunningPlatform> {
+export interface StartOptions {
+  /** Servers to register at start (`npm start` registers the examples). */
+  seeds?: readonly SeedServer[];
+}
+
+export async function startPlatform(
+  config: Config,
+  log: Logger,
+  options: StartOptions = {},
+): Promise<RunningPlatform> {
   for (const name of config.unknownVariables) {
     log.warn(`ignoring ${name}: not a Gumstack setting (a typo?)`);
   }
@@ -64,16 +106,22 @@ export async function startPlatform(config: Config, log: Logger): Promise<Runnin
         `  email:    ${admin.email}\n  password: ${admin.password}\n(shown once; change it after signing in)\n\n`,
     );
   }
+  if (options.seeds) await registerSeeds(services, options.seeds);
   listener = createListener(services);
   log.info(`listening on ${url}`, {
     database: services.database.driver === "pglite" ? `embedded (${config.dataDir})` : "postgres",
   });
+  // In the background: the platform answers (and shows "starting") while its servers come up.
+  const starting = deployRegistered(services).catch((error: unknown) =>
+    log.error("starting the registered servers failed", { error }),
+  );
   return {
     url,
     services,
     async close() {
       await stopListening();
       await services.runner.close();
+      await starting;
       await services.database.close();
     },
   };

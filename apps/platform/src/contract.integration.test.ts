@@ -1,4 +1,6 @@
-import { testDriver } from "@gumstack/db/testing";
+import { fileURLToPath } from "node:url";
+import { connections, type Id, newId } from "@gumstack/db";
+import { repoRoot, testDriver } from "@gumstack/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SignedIn, type TestPlatform, testPlatform } from "./testing/api-client.js";
 
@@ -18,6 +20,9 @@ interface RouteContract {
   /** Public routes need no session. */
   public?: boolean;
 }
+
+const example = (name: string) =>
+  fileURLToPath(new URL(`apps/example-${name}`, `file://${repoRoot}`));
 
 /** A body for the routes that take one; GET and DELETE take none. */
 const bodyFor = (route: RouteContract, body: unknown) =>
@@ -58,11 +63,59 @@ const routes: RouteContract[] = [
     concrete: "/api/servers",
     bad: { body: { path: "" }, field: "path" },
   },
-  { method: "GET", path: "/api/servers/:server", concrete: "/api/servers/{server}", owned: true },
+  // Every signed-in user sees every server; running one is its owner's.
+  { method: "GET", path: "/api/servers/:server", concrete: "/api/servers/{server}" },
+  { method: "GET", path: "/api/servers/:server/tools", concrete: "/api/servers/{server}/tools" },
+  {
+    method: "GET",
+    path: "/api/servers/:server/deployments",
+    concrete: "/api/servers/{server}/deployments",
+    owned: true,
+  },
+  {
+    method: "GET",
+    path: "/api/servers/:server/deployments/:deployment/logs",
+    concrete: "/api/servers/{server}/deployments/dep_00000000000000000000000000/logs",
+    owned: true,
+  },
+  // Each user's own connections and credentials: another's are never in reach.
+  {
+    method: "GET",
+    path: "/api/servers/:server/connections",
+    concrete: "/api/servers/oauth-server/connections",
+  },
+  {
+    method: "DELETE",
+    path: "/api/servers/:server/connections/:connection",
+    concrete: "/api/servers/oauth-server/connections/{connection}",
+    owned: true,
+  },
+  {
+    method: "GET",
+    path: "/api/servers/:server/credentials",
+    concrete: "/api/servers/cred-server/credentials",
+  },
+  {
+    method: "PUT",
+    path: "/api/servers/:server/credentials",
+    concrete: "/api/servers/cred-server/credentials",
+    bad: { body: { values: { api_key: 42 } }, field: "values.api_key" },
+  },
+  {
+    method: "DELETE",
+    path: "/api/servers/:server/credentials",
+    concrete: "/api/servers/cred-server/credentials",
+  },
   {
     method: "POST",
     path: "/api/servers/:server/deploy",
     concrete: "/api/servers/{server}/deploy",
+    owned: true,
+  },
+  {
+    method: "GET",
+    path: "/api/servers/:server/activity",
+    concrete: "/api/servers/{server}/activity",
     owned: true,
   },
   {
@@ -91,14 +144,49 @@ describe(`control-plane contract [${testDriver}]`, () => {
   let owner: SignedIn;
   let stranger: SignedIn;
   const fill = (path: string) =>
-    path.replace("{server}", "owned-server").replace("{key}", ownerKey);
+    path
+      .replace("{server}", "owned-server")
+      .replace("{key}", ownerKey)
+      .replace("{connection}", ownerConnection);
   let ownerKey: string;
+  let ownerConnection: Id<"connection">;
 
   beforeAll(async () => {
     platform = await testPlatform();
     owner = await platform.signUp("owner@example.com");
     stranger = await platform.signUp("stranger@example.com");
     await platform.serverOf(owner, "owned-server");
+    await platform.serverOf(owner, "cred-server", {
+      authType: "cred",
+      sourcePath: example("cred"),
+    });
+    const oauthServer = await platform.serverOf(owner, "oauth-server", {
+      authType: "oauth",
+      sourcePath: example("oauth"),
+    });
+    ownerConnection = newId("connection");
+    await platform.database.db.insert(connections).values({
+      id: ownerConnection,
+      userId: owner.userId as Id<"user">,
+      serverId: oauthServer as Id<"server">,
+      provider: "oidc",
+      nickname: "owner-account",
+      accessToken: platform.services.vault.encrypt("owner-access-token", {
+        table: "connections",
+        id: ownerConnection,
+        field: "access_token",
+      }),
+      tokenType: "bearer",
+      scopes: [],
+    });
+    expect(
+      (
+        await platform.call("PUT", "/api/servers/cred-server/credentials", {
+          as: owner,
+          body: { values: { api_key: "owner-secret-key", workspace: "owners" } },
+        })
+      ).status,
+    ).toBe(200);
     const created = await platform.call("POST", "/api/keys", {
       as: owner,
       body: { name: "laptop" },
@@ -161,6 +249,19 @@ describe(`control-plane contract [${testDriver}]`, () => {
   });
 
   it("the stranger's attempts changed nothing of the owner's", async () => {
+    const creds = await platform.call("GET", "/api/servers/cred-server/credentials", { as: owner });
+    expect(await creds.json()).toMatchObject({
+      fields: [
+        { name: "api_key", set: true },
+        { name: "workspace", set: true, value: "owners" },
+      ],
+    });
+    const mine = await platform.call("GET", "/api/servers/oauth-server/connections", { as: owner });
+    expect(await mine.json()).toMatchObject({ connections: [{ nickname: "owner-account" }] });
+    const theirs = await platform.call("GET", "/api/servers/oauth-server/connections", {
+      as: stranger,
+    });
+    expect(await theirs.json()).toMatchObject({ connections: [] });
     const listed = await platform.call("GET", "/api/servers/owned-server/env", { as: owner });
     expect(((await listed.json()) as { variables: unknown[] }).variables).toHaveLength(1);
     const keys = await platform.call("GET", "/api/keys", { as: owner });

@@ -1,7 +1,9 @@
+import type { Broker } from "@gumstack/broker";
 import type { Logger } from "@gumstack/log";
 import type { ApiKeyVerifier, Store } from "@gumstack/runtime";
 import type { RequestIdVariables } from "hono/request-id";
 import type { Session } from "./accounts/sessions.js";
+import type { HostedProviders } from "./oauth/hosted-providers.js";
 import type { Runner } from "./runner/index.js";
 
 /** What the platform holds for the life of the process; handed to every request. */
@@ -14,6 +16,10 @@ export interface Services extends Store {
   runner: Runner;
   /** Resolves MCP clients' API keys at the gateway. */
   apiKeys: ApiKeyVerifier;
+  /** One broker for every server: states, connections and refresh, behind one /auth/callback. */
+  broker: Broker;
+  /** The hosted servers' AuthProviders, each running in its server's process. */
+  providers: HostedProviders;
 }
 
 export interface AppEnv {

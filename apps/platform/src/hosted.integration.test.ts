@@ -169,6 +169,38 @@ describe(`hosting example-none through the gateway [${testDriver}]`, () => {
     }
   });
 
+  it("records the tool calls served through the gateway in the owner's activity view", async () => {
+    interface Activity {
+      tools: Array<{ tool: string; calls: number; errors: number; authRequired: number }>;
+      recent: Array<{ tool: string; outcome: string; userEmail: string | null }>;
+    }
+    const activity = async (server: string) =>
+      (await (await api("GET", `/api/servers/${server}/activity?hours=1`)).json()) as Activity;
+    // Hosted servers report every second: wait for the cred server's two calls to arrive.
+    await eventually(
+      async () => (await activity("example-cred")).recent.length >= 2,
+      15_000,
+      "example-cred's activity",
+    );
+    const cred = await activity("example-cred");
+    expect(cred.tools).toEqual([
+      expect.objectContaining({ tool: "workspace_info", calls: 2, errors: 0, authRequired: 1 }),
+    ]);
+    // Newest first: the call after the form was filled, then the one that asked for it.
+    expect(cred.recent.map((r) => [r.tool, r.outcome, r.userEmail])).toEqual([
+      ["workspace_info", "ok", "admin@example.com"],
+      ["workspace_info", "auth_required", "admin@example.com"],
+    ]);
+    await eventually(
+      async () => (await activity("example-none")).recent.length > 0,
+      15_000,
+      "example-none's activity",
+    );
+    const none = await activity("example-none");
+    expect(none.tools.map((t) => t.tool)).toEqual(["forecast"]);
+    expect(none.recent.every((r) => r.outcome === "ok")).toBe(true);
+  });
+
   it("the hosted process refuses a request that did not come through the gateway", async () => {
     const server = (await (await api("GET", "/api/servers/example-none")).json()) as { id: string };
     const port = platform.services.runner.status(server.id)?.port as number;

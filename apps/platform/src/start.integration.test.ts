@@ -1,11 +1,13 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readMigrations } from "@gumstack/db";
-import { createScratchDatabase, testDriver } from "@gumstack/db/testing";
+import { createScratchDatabase, repoRoot, testDriver } from "@gumstack/db/testing";
 import { generateKeySpec } from "@gumstack/vault";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runEntry, startPlatformProcess } from "./testing/start-process.js";
+
+const example = (name: string) => join(repoRoot, "apps", `example-${name}`);
 
 describe(`the start command [${testDriver}]`, () => {
   let env: Record<string, string>;
@@ -39,6 +41,57 @@ describe(`the start command [${testDriver}]`, () => {
     expect(second.output()).not.toContain("applied migrations");
     await second.stop();
   });
+
+  it("registers the seed servers at start, and starts every registered server again after a restart", async () => {
+    const seeds = join(mkdtempSync(join(tmpdir(), "gumstack-seed-")), "servers.json");
+    writeFileSync(
+      seeds,
+      JSON.stringify([
+        { path: example("none"), env: { WEATHER_UNITS: "imperial" } },
+        { path: example("cred") },
+      ]),
+    );
+    const first = await startPlatformProcess(env, ["--seed", seeds]);
+    const password = /password: (\S+)/.exec(first.output())?.[1] as string;
+    const signIn = async (url: string) => {
+      const response = await fetch(`${url}/api/auth/sign-in`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: "admin@gumstack.localhost", password }),
+      });
+      expect(response.status).toBe(200);
+      return (response.headers.get("set-cookie") ?? "").split(";")[0] as string;
+    };
+    /** The servers' statuses once none is still starting; gives up after 60 s. */
+    const settled = async (url: string, cookie: string) => {
+      for (let round = 0; round < 300; round++) {
+        const { servers } = (await (
+          await fetch(`${url}/api/servers`, { headers: { cookie } })
+        ).json()) as { servers: Array<{ name: string; status: string }> };
+        const statuses = Object.fromEntries(servers.map((s) => [s.name, s.status]));
+        if (!Object.values(statuses).some((s) => s === "starting" || s === "not_deployed"))
+          return statuses;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      throw new Error("the servers were still starting after 60 s");
+    };
+    const cookie = await signIn(first.url);
+    expect(await settled(first.url, cookie)).toEqual({
+      "example-cred": "running",
+      "example-none": "running",
+    });
+    const env1 = await fetch(`${first.url}/api/servers/example-none/env`, { headers: { cookie } });
+    expect(await env1.json()).toMatchObject({ variables: [{ name: "WEATHER_UNITS" }] });
+    expect(await first.stop()).toBe(0);
+
+    // No seed this time: what is registered starts anyway.
+    const second = await startPlatformProcess(env);
+    expect(await settled(second.url, await signIn(second.url))).toEqual({
+      "example-cred": "running",
+      "example-none": "running",
+    });
+    expect(await second.stop()).toBe(0);
+  }, 120_000);
 
   it("stops at start-up with the wrong key, saying which", async () => {
     const first = await startPlatformProcess(env);

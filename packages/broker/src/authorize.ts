@@ -51,14 +51,14 @@ export class Authorizations {
     private readonly options: ResolvedOptions,
   ) {}
 
-  private providerOf(name: string): AuthProvider {
-    const provider = this.options.provider(name);
+  private async providerOf(name: string, serverId: Id<"server">): Promise<AuthProvider> {
+    const provider = await this.options.provider(name, serverId);
     if (!provider) throw new RangeError(`no auth provider named "${name}" is registered`);
     return provider;
   }
 
   async begin(input: BeginInput): Promise<Begun> {
-    const provider = this.providerOf(input.provider);
+    const provider = await this.providerOf(input.provider, input.serverId);
     const returnTo =
       input.returnTo === undefined
         ? null
@@ -157,12 +157,12 @@ export class Authorizations {
         `${row.provider} sent no authorization code; start again.`,
       );
     }
-    const provider = this.providerOf(row.provider);
     const codeVerifier =
       row.codeVerifier === null
         ? undefined
         : this.vault.decrypt(row.codeVerifier, verifierLocation(row.id));
     try {
+      const provider = await this.providerOf(row.provider, row.serverId);
       const tokens = await provider.exchange(input.code, row.redirectUri, {
         ...(codeVerifier === undefined ? {} : { codeVerifier }),
       });
@@ -170,7 +170,7 @@ export class Authorizations {
       const connection = await saveConnection(this.db, this.vault, {
         userId: row.userId,
         serverId: row.serverId,
-        provider: provider.name,
+        provider: row.provider,
         nickname,
         tokens,
         expiresAt: expiryOf(tokens, provider, this.options.now()),
@@ -178,20 +178,20 @@ export class Authorizations {
       });
       this.log.info("account connected", {
         connectionId: connection.id,
-        provider: provider.name,
+        provider: row.provider,
         userId: row.userId,
       });
       return { connection, returnTo: row.returnTo };
     } catch (error) {
       const detail = error instanceof OAuthError ? error.code : "the provider could not be reached";
       this.log.warn("authorization code exchange failed", {
-        provider: provider.name,
+        provider: row.provider,
         reason: error instanceof Error ? error.name : "unknown",
         detail,
       });
       throw new CallbackError(
         "exchange_failed",
-        `Connecting to ${provider.name} failed (${detail}); start again.`,
+        `Connecting to ${row.provider} failed (${detail}); start again.`,
         { cause: error },
       );
     }

@@ -9,6 +9,12 @@ import {
   type Completed,
 } from "./authorize.js";
 import { type AccessGrant, grantOf } from "./connection-store.js";
+import {
+  type ConnectionSummary,
+  type Disconnected,
+  disconnect,
+  listConnections,
+} from "./disconnect.js";
 import { ConnectionRequiredError } from "./errors.js";
 import { type BrokerOptions, type ResolvedOptions, resolveOptions } from "./options.js";
 import { Refresher } from "./refresh.js";
@@ -61,6 +67,25 @@ export class Broker {
     const { userId, serverId, provider } = completed.connection;
     this.grants.delete(grantKey({ userId, serverId, provider }));
     return completed;
+  }
+
+  /** The user's connections for the server, the newest first; never a token. */
+  connections(userId: Id<"user">, serverId: Id<"server">): Promise<ConnectionSummary[]> {
+    return listConnections(this.options.db, userId, serverId);
+  }
+
+  /**
+   * Revokes the grant at the provider when it can, then deletes the connection; undefined when
+   * the user has no such connection on the server. A revocation failure still deletes it here.
+   */
+  async disconnect(request: {
+    userId: Id<"user">;
+    serverId: Id<"server">;
+    connectionId: Id<"connection">;
+  }): Promise<Disconnected | undefined> {
+    const done = await disconnect(this.options, request);
+    if (done) this.grants.delete(grantKey({ ...request, provider: done.provider }));
+    return done;
   }
 
   /**

@@ -7,6 +7,7 @@ export {
 } from "./authorize.js";
 export { type AccessRequest, Broker } from "./broker.js";
 export type { AccessGrant, ConnectionRow } from "./connection-store.js";
+export type { ConnectionSummary, Disconnected } from "./disconnect.js";
 export {
   CallbackError,
   type CallbackFailure,

@@ -1,4 +1,4 @@
-import type { Database } from "@gumstack/db";
+import type { Database, Id } from "@gumstack/db";
 import type { Logger } from "@gumstack/log";
 import type { AuthProvider } from "@gumstack/oauth";
 import type { Vault } from "@gumstack/vault";
@@ -7,8 +7,15 @@ export interface BrokerOptions {
   db: Database;
   vault: Vault;
   log: Logger;
-  /** Finds the provider a state or connection names. */
-  provider: (name: string) => AuthProvider | undefined;
+  /**
+   * Finds the provider a state or connection names, for that server (two servers may each have
+   * their own "github" app). It may look the provider up asynchronously (the platform asks the
+   * server's process); a lookup that throws is treated as the provider being unavailable.
+   */
+  provider: (
+    name: string,
+    serverId: Id<"server">,
+  ) => AuthProvider | undefined | Promise<AuthProvider | undefined>;
   /** The absolute `/auth/callback` URL registered with every provider. */
   callbackUrl: string;
   /** Where `returnTo` may point besides this origin's own paths: origins or URL prefixes. */

@@ -102,7 +102,12 @@ export class Refresher {
       await this.release(row.id);
       return grantOf(this.vault, row);
     }
-    const provider = this.options.provider(row.provider);
+    let provider: AuthProvider | undefined;
+    try {
+      provider = await this.options.provider(row.provider, row.serverId);
+    } catch (error) {
+      return this.handleFailure(row, error);
+    }
     if (!provider || row.refreshToken === null) {
       await this.release(row.id, {
         status: "needs_reauth",

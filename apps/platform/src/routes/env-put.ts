@@ -1,6 +1,4 @@
-import { envVars, newId, servers } from "@gumstack/db";
 import { variableNameProblem } from "@gumstack/sdk";
-import { and, eq, sql } from "drizzle-orm";
 import type { Hono } from "hono";
 import { z } from "zod";
 import { readBody } from "../body.js";
@@ -9,6 +7,7 @@ import { ApiError } from "../errors.js";
 import { requireSession } from "../middleware/require-session.js";
 import { ownedServer } from "../servers/owned-server.js";
 import { maskedPreview } from "../servers/preview.js";
+import { setVariable } from "../servers/variables.js";
 
 const body = z.object({ value: z.string().max(32 * 1024, "must be at most 32 KiB") });
 
@@ -23,28 +22,7 @@ export function registerEnvPut(app: Hono<AppEnv>) {
     const problem = variableNameProblem(name);
     if (problem) throw new ApiError("invalid_variable_name", `name: ${problem}`);
     const { value } = await readBody(c, body);
-    const { database, vault } = c.var;
-    const saved = await database.db.transaction(async (tx) => {
-      const [existing] = await tx
-        .select({ id: envVars.id })
-        .from(envVars)
-        .where(and(eq(envVars.serverId, server.id), eq(envVars.name, name)));
-      const id = existing?.id ?? newId("envVar");
-      const sealed = vault.encrypt(value, { table: "env_vars", id, field: "value" });
-      const [row] = await tx
-        .insert(envVars)
-        .values({ id, serverId: server.id, name, value: sealed })
-        .onConflictDoUpdate({
-          target: [envVars.serverId, envVars.name],
-          set: { value: sealed, updatedAt: new Date() },
-        })
-        .returning({ updatedAt: envVars.updatedAt });
-      await tx
-        .update(servers)
-        .set({ envVersion: sql`${servers.envVersion} + 1` })
-        .where(eq(servers.id, server.id));
-      return { created: existing === undefined, updatedAt: row?.updatedAt };
-    });
+    const saved = await setVariable(c.var, server.id, name, value);
     return c.json(
       { name, preview: maskedPreview(value), updatedAt: saved.updatedAt },
       saved.created ? 201 : 200,

@@ -1,23 +1,64 @@
-import { isId, servers } from "@gumstack/db";
-import {
-  isRuntimeSecret,
-  issueTicket,
-  readContext,
-  readFieldValues,
-  runtimeSecretFor,
-} from "@gumstack/runtime";
+import { ConnectionRequiredError, RefreshUnavailableError } from "@gumstack/broker";
+import { type Id, servers } from "@gumstack/db";
+import { ProviderUnavailableError } from "@gumstack/oauth";
+import { issueTicket, readContext, readFieldValues, runtimeSecretFor } from "@gumstack/runtime";
 import { eq } from "drizzle-orm";
 import type { Hono } from "hono";
 import { z } from "zod";
 import { readBody } from "../body.js";
-import type { AppEnv } from "../env.js";
+import type { AppEnv, Services } from "../env.js";
 import { ApiError } from "../errors.js";
+import { callingServerId } from "../servers/calling-server.js";
 import { configOf } from "../servers/config-of.js";
+import type { ServerRow } from "../servers/owned-server.js";
 
 const body = z.object({
   kind: z.enum(["oauth", "cred"]),
   context: z.string().min(1, "must be the request's context"),
 });
+
+/** The user's fresh token for the server's provider, or the link that connects an account. */
+async function oauthCredentials(services: Services, server: ServerRow, userId: string) {
+  const { broker, providers, vault, now, publicUrl } = services;
+  let provider: string | undefined;
+  try {
+    provider = (await providers.of(server.id)).name;
+    const grant = await broker.accessToken({
+      userId: userId as Id<"user">,
+      serverId: server.id,
+      provider,
+    });
+    return {
+      status: "ok",
+      credentials: {
+        access_token: grant.accessToken,
+        token_type: grant.tokenType,
+        expires_at: grant.expiresAt?.toISOString() ?? null,
+        scopes: grant.scopes,
+        provider: grant.provider,
+        nickname: grant.nickname,
+        connection_id: grant.connectionId,
+      },
+    };
+  } catch (error) {
+    if (error instanceof ConnectionRequiredError) {
+      const ticket = issueTicket(vault, { userId, serverId: server.id, purpose: "connect" }, now());
+      return {
+        status: "auth_required",
+        reason: error.reason,
+        what: provider,
+        url: `${publicUrl}/auth/start/${server.name}?ticket=${ticket}`,
+      };
+    }
+    if (error instanceof RefreshUnavailableError || error instanceof ProviderUnavailableError) {
+      throw new ApiError(
+        "unavailable",
+        `the ${provider ?? "provider"} token cannot be refreshed now; try again`,
+      );
+    }
+    throw error;
+  }
+}
 
 const contextMessages = {
   invalid: "the context was not minted for this server",
@@ -33,14 +74,7 @@ const contextMessages = {
 export function registerInternalCredentials(app: Hono<AppEnv>) {
   app.post("/internal/credentials", async (c) => {
     const { vault, database, now, publicUrl } = c.var;
-    const serverId = c.req.header("x-gumstack-server") ?? "";
-    const secret = /^Bearer (\S+)$/.exec(c.req.header("authorization") ?? "")?.[1];
-    if (!isId("server", serverId) || !isRuntimeSecret(vault, serverId, secret)) {
-      throw new ApiError(
-        "unauthorized",
-        "send this server's runtime secret as Authorization: Bearer, and its id as x-gumstack-server",
-      );
-    }
+    const serverId = callingServerId(c);
     const { kind, context } = await readBody(c, body);
     const read = readContext(runtimeSecretFor(vault, serverId), context, serverId, now());
     if ("problem" in read)
@@ -49,12 +83,7 @@ export function registerInternalCredentials(app: Hono<AppEnv>) {
     if (!server) throw new ApiError("not_found", `no server ${serverId}`);
     if (server.authType !== kind)
       throw new ApiError("bad_request", `kind: ${server.name} is a ${server.authType} server`);
-    if (kind === "oauth") {
-      throw new ApiError(
-        "unavailable",
-        "OAuth connections for hosted servers are not available yet on this platform",
-      );
-    }
+    if (kind === "oauth") return c.json(await oauthCredentials(c.var, server, read.userId));
     const config = configOf(server);
     const fields = config.auth.type === "cred" ? config.auth.fields : [];
     const values = (await readFieldValues(database.db, vault, read.userId, serverId)) ?? {};

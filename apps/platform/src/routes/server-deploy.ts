@@ -18,6 +18,6 @@ export function registerServerDeploy(app: Hono<AppEnv>) {
         throw new ApiError("unavailable", `the new deployment did not start: ${error.message}`);
       throw error;
     }
-    return c.json(await serverSummary(c.var, await ownedServer(c)));
+    return c.json(await serverSummary(c.var, await ownedServer(c), c.var.session.user.id));
   });
 }

@@ -1,22 +1,20 @@
 import { servers } from "@gumstack/db";
-import { asc, eq } from "drizzle-orm";
+import { asc } from "drizzle-orm";
 import type { Hono } from "hono";
 import type { AppEnv } from "../env.js";
 import { requireSession } from "../middleware/require-session.js";
+import { serverSummary } from "../servers/summary.js";
 
-/** GET /api/servers: the caller's servers. */
+/**
+ * GET /api/servers: every registered server, for any signed-in user (each can connect accounts
+ * and call tools); `owned` marks the ones the caller runs.
+ */
 export function registerServersList(app: Hono<AppEnv>) {
   app.get("/api/servers", requireSession(), async (c) => {
-    const rows = await c.var.database.db
-      .select({
-        id: servers.id,
-        name: servers.name,
-        authType: servers.authType,
-        createdAt: servers.createdAt,
-      })
-      .from(servers)
-      .where(eq(servers.ownerId, c.var.session.user.id))
-      .orderBy(asc(servers.name));
-    return c.json({ servers: rows });
+    const rows = await c.var.database.db.select().from(servers).orderBy(asc(servers.name));
+    const viewer = c.var.session.user.id;
+    return c.json({
+      servers: await Promise.all(rows.map((row) => serverSummary(c.var, row, viewer))),
+    });
   });
 }

@@ -30,6 +30,6 @@ export function registerServersRegister(app: Hono<AppEnv>) {
       if (!(error instanceof DeploymentFailedError)) throw error;
       problem = error.message;
     }
-    return c.json({ ...(await serverSummary(c.var, server)), problem }, 201);
+    return c.json({ ...(await serverSummary(c.var, server, c.var.session.user.id)), problem }, 201);
   });
 }

@@ -1,10 +1,13 @@
+import { createServer } from "node:http";
 import { newId, servers, users } from "@gumstack/db";
 import { createTestDatabase, type TestDatabase } from "@gumstack/db/testing";
 import { createLogger } from "@gumstack/log";
-import { ApiKeyVerifier } from "@gumstack/runtime";
 import { generateKeySpec, parseKeyRing, Vault } from "@gumstack/vault";
+import { eq } from "drizzle-orm";
 import { createApp } from "../app.js";
+import { assembleServices } from "../boot.js";
 import type { Services } from "../env.js";
+import { createListener } from "../listener.js";
 import { createLocalRunner, type RunnerOptions } from "../runner/index.js";
 
 export const PUBLIC_URL = "http://127.0.0.1:8080";
@@ -22,16 +25,15 @@ export async function testPlatform(
   const database: TestDatabase = await createTestDatabase();
   const lines: string[] = [];
   const log = createLogger({ level: "debug", format: "json", write: (l) => lines.push(l) });
-  const services: Services = {
+  const services: Services = assembleServices({
     database,
     vault: new Vault(parseKeyRing(generateKeySpec("k1"), "test")),
     log,
     migration: null,
     publicUrl: options.publicUrl ?? PUBLIC_URL,
-    now: Date.now,
     runner: createLocalRunner({ log, ...options.runner }),
-    apiKeys: new ApiKeyVerifier(database.db, log, { cacheTtlMs: 0 }),
-  };
+    cacheTtlMs: 0,
+  });
   const app = createApp(services);
 
   async function call(
@@ -70,12 +72,41 @@ export async function testPlatform(
     return { cookie, csrfToken: body.csrfToken, userId: body.user.id };
   }
 
-  /** A server owned by `owner`, as registration would make it. */
-  async function serverOf(owner: SignedIn, name: string): Promise<string> {
-    const id = newId("server");
+  /** A user made an admin, as the first start's admin is. */
+  async function signUpAdmin(email: string): Promise<SignedIn> {
+    const admin = await signUp(email);
     await database.db
-      .insert(servers)
-      .values({ id, name, authType: "none", ownerId: owner.userId as never });
+      .update(users)
+      .set({ isAdmin: true })
+      .where(eq(users.id, admin.userId as never));
+    return admin;
+  }
+
+  /** Serves the whole platform (gateway included) on the public URL's port; returns the stop. */
+  async function listen(): Promise<() => Promise<void>> {
+    const server = createServer(createListener(services));
+    const { port, hostname } = new URL(services.publicUrl);
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(Number(port), hostname, resolve);
+    });
+    return () => new Promise((resolve) => server.close(() => resolve()));
+  }
+
+  /** A server owned by `owner`, as registration would make it (not deployed). */
+  async function serverOf(
+    owner: SignedIn,
+    name: string,
+    from?: { authType: "none" | "cred" | "oauth"; sourcePath: string },
+  ): Promise<string> {
+    const id = newId("server");
+    await database.db.insert(servers).values({
+      id,
+      name,
+      authType: from?.authType ?? "none",
+      sourcePath: from?.sourcePath ?? null,
+      ownerId: owner.userId as never,
+    });
     return id;
   }
 
@@ -86,6 +117,8 @@ export async function testPlatform(
     lines,
     call,
     signUp,
+    signUpAdmin,
+    listen,
     serverOf,
     users,
     close: () => database.close(),

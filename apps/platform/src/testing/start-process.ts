@@ -31,8 +31,11 @@ export function runEntry(
 }
 
 /** Starts the platform on a free port; resolves when it listens, rejects if it exits first. */
-export async function startPlatformProcess(env: Record<string, string>): Promise<PlatformProcess> {
-  const run = runEntry("main.ts", [], { GUMSTACK_PORT: "0", ...env });
+export async function startPlatformProcess(
+  env: Record<string, string>,
+  args: string[] = [],
+): Promise<PlatformProcess> {
+  const run = runEntry("main.ts", args, { GUMSTACK_PORT: "0", ...env });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
       run.child.kill("SIGKILL");

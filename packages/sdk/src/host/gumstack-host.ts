@@ -3,6 +3,7 @@ import { Broker, type BrokerOptions } from "@gumstack/broker";
 import type { Id } from "@gumstack/db";
 import { createLogger, type Logger } from "@gumstack/log";
 import type { AuthProvider } from "@gumstack/oauth";
+import { createCatalogProvider, ProviderConfigError, providerNames } from "@gumstack/providers";
 import {
   ApiKeyVerifier,
   createUser,
@@ -22,6 +23,7 @@ import {
 } from "../config.js";
 import { ServerConfigError } from "../errors.js";
 import { withoutReserved } from "../names.js";
+import { ActivityReporter, ActivityTransport } from "./activity/index.js";
 import { createHostApp } from "./app.js";
 import type { HostServices } from "./app-env.js";
 import { hostCommands, runHostCommand } from "./commands.js";
@@ -96,10 +98,34 @@ export class GumstackHost {
     return this;
   }
 
-  /** The provider this oauth server uses: the configured one, or the only one registered. */
+  /**
+   * The provider this oauth server uses: the configured one, or the only one registered. A
+   * `provider:` that no registered AuthProvider answers to is looked up in the catalogue
+   * (packages/providers) and built from this server's variables (GITHUB_CLIENT_ID...).
+   */
   private providerName(): string | undefined {
     const { auth } = this.config;
     if (auth.type !== "oauth") return undefined;
+    if (
+      auth.provider &&
+      !this.providers.has(auth.provider) &&
+      providerNames.includes(auth.provider)
+    ) {
+      try {
+        this.providers.set(
+          auth.provider,
+          createCatalogProvider(auth.provider, {
+            env: this.env,
+            ...(auth.scopes ? { scopes: auth.scopes } : {}),
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ProviderConfigError)) throw error;
+        throw new ServerConfigError(`auth.provider ${auth.provider}: ${error.message}`, {
+          cause: error,
+        });
+      }
+    }
     const name =
       auth.provider ?? (this.providers.size === 1 ? [...this.providers.keys()][0] : undefined);
     if (name === undefined || !this.providers.has(name)) {
@@ -150,6 +176,7 @@ export class GumstackHost {
             db: store.database.db,
             vault: store.vault,
             log,
+            // One server per standalone store: the name alone picks the provider.
             provider: (name) => this.providers.get(name),
             callbackUrl: `${publicUrl}/auth/callback`,
             allowedReturnUrls: this.options.allowedReturnUrls ?? [],
@@ -210,6 +237,9 @@ export class GumstackHost {
   private async openHosted(runtime: RuntimeConfig, log: Logger): Promise<Started> {
     const hosted = runtime.hosted as NonNullable<RuntimeConfig["hosted"]>;
     const now = this.options.now ?? Date.now;
+    const provider = this.providerName();
+    // Every tool call is reported to the platform's activity view; closing the McpServer sends the last.
+    const transport = new ActivityTransport(new ActivityReporter({ ...hosted, log }), now);
     const source = new HostedCredentialSource({
       authType: this.config.auth.type,
       serverId: hosted.serverId,
@@ -218,8 +248,8 @@ export class GumstackHost {
       platformUrl: hosted.platformUrl,
       env: withoutReserved(this.env),
       log,
+      onAuthRequired: transport.authRequired,
     });
-    const transport = new MultiplexTransport();
     await this.mcp.connect(transport);
     const app = createHostedApp({
       config: this.config,
@@ -227,6 +257,7 @@ export class GumstackHost {
       runtimeSecret: hosted.runtimeSecret,
       transport,
       source,
+      provider: provider === undefined ? undefined : this.providers.get(provider),
       log,
       now,
     });

@@ -1,4 +1,6 @@
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { Logger } from "@gumstack/log";
+import { type AuthProvider, answerProviderCall, describeProvider } from "@gumstack/oauth";
 import { CONTEXT_HEADER, readContext } from "@gumstack/runtime";
 import { Hono } from "hono";
 import type { ServerConfig } from "../config.js";
@@ -12,14 +14,19 @@ export interface HostedOptions {
   runtimeSecret: string;
   transport: MultiplexTransport;
   source: HostedCredentialSource;
+  /** An oauth server's provider: the platform's broker calls it through /internal/auth. */
+  provider: AuthProvider | undefined;
   log: Logger;
   now: () => number;
 }
 
+const digest = (value: string) => createHash("sha256").update(value).digest();
+
 /**
  * What a hosted server serves: /mcp, to the platform's gateway only (a request without a valid
- * context for this server is refused), and /healthz for the runner. Users, credentials and the
- * OAuth flow live on the platform.
+ * context for this server is refused), /healthz for the runner and, for an oauth server,
+ * /internal/auth: the platform's broker runs the provider's calls here, where the provider's
+ * code and client secret are, while state, tokens and refresh stay on the platform.
  */
 export function createHostedApp(o: HostedOptions): Hono {
   const endpoint: McpEndpoint = {
@@ -40,6 +47,22 @@ export function createHostedApp(o: HostedOptions): Hono {
   };
   const app = new Hono();
   app.all("/mcp", (c) => handleMcpRequest(endpoint, c.req.raw));
+  const { provider } = o;
+  if (provider) {
+    const expected = digest(`Bearer ${o.runtimeSecret}`);
+    app.use("/internal/auth", async (c, next) => {
+      // Only the platform knows this server's runtime secret.
+      if (!timingSafeEqual(digest(c.req.header("authorization") ?? ""), expected)) {
+        return c.json({ error: { type: "internal", message: "not the platform" } }, 401);
+      }
+      return next();
+    });
+    app.get("/internal/auth", (c) => c.json(describeProvider(provider)));
+    app.post("/internal/auth", async (c) => {
+      const answer = await answerProviderCall(provider, await c.req.json().catch(() => null));
+      return c.json(answer.body, answer.status as 200);
+    });
+  }
   app.get("/healthz", (c) =>
     c.json({ status: "ok", server: o.config.name, auth: o.config.auth.type, mode: "hosted" }),
   );

@@ -1,9 +1,8 @@
-import { ReturnUrlError } from "@gumstack/broker";
 import type { Id } from "@gumstack/db";
 import { errorPage, readTicket } from "@gumstack/runtime";
 import type { Hono } from "hono";
-import { setCookie } from "hono/cookie";
 import type { HostEnv } from "../app-env.js";
+import { beginConnection } from "./oauth-flow.js";
 
 /** GET /auth/start?ticket=…[&return_to=…]: binds a new authorization to this browser and redirects. */
 export function registerAuthStart(app: Hono<HostEnv>) {
@@ -15,8 +14,10 @@ export function registerAuthStart(app: Hono<HostEnv>) {
     const ticket = readTicket(store.vault, c.req.query("ticket"), "connect", now());
     if ("problem" in ticket) return c.html(errorPage("Cannot connect", ticket.problem), 400);
     const returnTo = c.req.query("return_to");
-    try {
-      const begun = await broker.begin({
+    return beginConnection(
+      c,
+      broker,
+      {
         userId: ticket.userId as Id<"user">,
         serverId: ticket.serverId as Id<"server">,
         provider,
@@ -24,19 +25,8 @@ export function registerAuthStart(app: Hono<HostEnv>) {
           ? { scopes: config.auth.scopes }
           : {}),
         ...(returnTo === undefined ? {} : { returnTo }),
-      });
-      setCookie(c, begun.cookie.name, begun.cookie.value, {
-        httpOnly: true,
-        sameSite: "Lax",
-        secure: secureCookies,
-        path: "/auth/callback",
-        maxAge: begun.cookie.maxAgeSeconds,
-      });
-      return c.redirect(begun.url.toString(), 302);
-    } catch (error) {
-      if (error instanceof ReturnUrlError)
-        return c.html(errorPage("Cannot connect", error.message), 400);
-      throw error;
-    }
+      },
+      secureCookies,
+    );
   });
 }

@@ -1,0 +1,177 @@
+import { fileURLToPath } from "node:url";
+import { connections } from "@gumstack/db";
+import { findPlaintext, repoRoot, testDriver } from "@gumstack/db/testing";
+import { startTestAuthServer, type TestAuthServer } from "@gumstack/oauth/testing";
+import { connectClient, cookiesOf, freePort, textOf } from "@gumstack/sdk/testing";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type SignedIn, type TestPlatform, testPlatform } from "./testing/api-client.js";
+
+const exampleOauth = fileURLToPath(new URL("apps/example-oauth", `file://${repoRoot}`));
+
+/**
+ * The platform's one broker with a hosted oauth server: the provider (its code and client
+ * secret) lives in the server's process, the state, tokens and refresh on the platform, and the
+ * browser comes back to the platform's single /auth/callback. The provider is oidc-provider.
+ */
+describe(`hosted oauth through the platform's /auth/callback [${testDriver}]`, () => {
+  let platform: TestPlatform;
+  let as: TestAuthServer;
+  let url: string;
+  let admin: SignedIn;
+  let ada: SignedIn;
+  let client: Client;
+  const cleanups: Array<() => Promise<void>> = [];
+
+  const api = (as: SignedIn, method: string, path: string, body?: unknown) =>
+    fetch(`${url}${path}`, {
+      method,
+      redirect: "manual",
+      headers: {
+        cookie: as.cookie,
+        "x-csrf-token": as.csrfToken,
+        "content-type": "application/json",
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  const whoami = () => client.callTool({ name: "whoami", arguments: {} });
+  const connectLink = (result: unknown) => {
+    const link = /(http:\/\/\S+\/auth\/start\/example-oauth\?ticket=\S+)/.exec(textOf(result))?.[1];
+    if (!link) throw new Error(`no connect link in: ${textOf(result)}`);
+    return link;
+  };
+  /** Our /auth/start, the provider's login and consent, our /auth/callback: as a browser. */
+  async function connect(start: Response, account: string): Promise<Response> {
+    expect(start.status).toBe(302);
+    const back = await as.authorize(start.headers.get("location") as string, { account });
+    expect(`${back.origin}${back.pathname}`).toBe(`${url}/auth/callback`);
+    return fetch(back, { headers: { cookie: cookiesOf(start) }, redirect: "manual" });
+  }
+
+  beforeAll(async () => {
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    as = await startTestAuthServer({ redirectUris: [`${url}/auth/callback`] });
+    cleanups.push(() => as.close());
+    platform = await testPlatform({ publicUrl: url });
+    cleanups.push(
+      () => platform.close(),
+      () => platform.services.runner.close(),
+    );
+    cleanups.push(await platform.listen());
+    admin = await platform.signUpAdmin("admin@example.com");
+    ada = await platform.signUp("ada@example.com");
+    // Its first start fails: the provider's settings are variables the operator sets.
+    const registered = await api(admin, "POST", "/api/servers", { path: exampleOauth });
+    expect(registered.status).toBe(201);
+    expect(await registered.json()).toMatchObject({ problem: expect.stringContaining("OIDC") });
+    for (const [name, value] of Object.entries({
+      OIDC_ISSUER: as.issuer,
+      OIDC_CLIENT_ID: as.clientId,
+      OIDC_CLIENT_SECRET: as.clientSecret,
+    })) {
+      expect(
+        (await api(admin, "PUT", `/api/servers/example-oauth/env/${name}`, { value })).status,
+      ).toBe(201);
+    }
+    expect((await api(admin, "POST", "/api/servers/example-oauth/deploy")).status).toBe(200);
+    const { key } = (await (await api(ada, "POST", "/api/keys", { name: "claude" })).json()) as {
+      key: string;
+    };
+    client = await connectClient(url, key, "/mcp/example-oauth");
+    cleanups.push(() => client.close());
+  });
+
+  afterAll(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  });
+
+  it("connects from the tool's link through the platform's callback, then serves the token to the tool", async () => {
+    const first = await whoami();
+    expect(first.isError).toBe(true);
+    const done = await connect(await fetch(connectLink(first), { redirect: "manual" }), "ada");
+    expect(done.status).toBe(200);
+    expect(await done.text()).toContain("account ada is connected");
+    expect(as.counts()).toMatchObject({ authorizationCode: 1, refreshToken: 0 });
+    expect(textOf(await whoami())).toMatch(/^Connected as ada;/);
+
+    const listed = await api(ada, "GET", "/api/servers/example-oauth/connections");
+    expect(await listed.json()).toMatchObject({
+      connections: [{ provider: "oidc", nickname: "ada", status: "active", refreshedAt: null }],
+      connectUrl: "/auth/start/example-oauth",
+    });
+    // Another user sees none of ada's.
+    const bob = await platform.signUp("bob@example.com");
+    expect(
+      await (await api(bob, "GET", "/api/servers/example-oauth/connections")).json(),
+    ).toMatchObject({
+      connections: [],
+    });
+  });
+
+  it("refreshes an expired token with the provider in the server's process, once", async () => {
+    await platform.database.db
+      .update(connections)
+      .set({ expiresAt: new Date(Date.now() - 1_000) })
+      .where(eq(connections.nickname, "ada"));
+    const calls = await Promise.all([whoami(), whoami(), whoami()]);
+    for (const call of calls) expect(textOf(call)).toMatch(/^Connected as ada;/);
+    expect(as.counts().refreshToken).toBe(1);
+    const [row] = await platform.database.db.select().from(connections);
+    expect(row?.refreshedAt).not.toBeNull();
+  });
+
+  it("starts a connection from a signed-in browser and returns it to the dashboard", async () => {
+    const signedOut = await fetch(`${url}/auth/start/example-oauth`, { redirect: "manual" });
+    expect(signedOut.status).toBe(302);
+    expect(signedOut.headers.get("location")).toBe(
+      `/sign-in?next=${encodeURIComponent("/auth/start/example-oauth")}`,
+    );
+    const start = await api(
+      ada,
+      "GET",
+      "/auth/start/example-oauth?return_to=/servers/example-oauth",
+    );
+    const back = await connect(start, "ada-work");
+    expect(back.status).toBe(302);
+    expect(back.headers.get("location")).toBe("/servers/example-oauth");
+    const { connections: mine } = (await (
+      await api(ada, "GET", "/api/servers/example-oauth/connections")
+    ).json()) as { connections: Array<{ nickname: string }> };
+    expect(mine.map((c) => c.nickname).sort()).toEqual(["ada", "ada-work"]);
+    // Somewhere else is not followed.
+    const away = await api(ada, "GET", "/auth/start/example-oauth?return_to=https://evil.example/");
+    expect(away.status).toBe(400);
+  });
+
+  it("disconnects: revoked at the provider, deleted here, and the tool asks to connect again", async () => {
+    const { connections: mine } = (await (
+      await api(ada, "GET", "/api/servers/example-oauth/connections")
+    ).json()) as { connections: Array<{ id: string; nickname: string }> };
+    for (const connection of mine) {
+      const gone = await api(
+        ada,
+        "DELETE",
+        `/api/servers/example-oauth/connections/${connection.id}`,
+      );
+      expect(gone.status).toBe(200);
+      expect(await gone.json()).toEqual({
+        provider: "oidc",
+        nickname: connection.nickname,
+        revocation: "revoked",
+      });
+    }
+    const again = await api(ada, "DELETE", `/api/servers/example-oauth/connections/${mine[0]?.id}`);
+    expect(again.status).toBe(404);
+    const after = await whoami();
+    expect(after.isError).toBe(true);
+    expect(connectLink(after)).toContain("/auth/start/example-oauth?ticket=");
+  });
+
+  it("stores no token or client secret in plaintext, and logs none", async () => {
+    const secrets = [as.clientSecret];
+    expect(await findPlaintext(platform.database.db, secrets)).toEqual([]);
+    expect(platform.lines.join("\n")).not.toContain(as.clientSecret);
+  });
+});

@@ -1,0 +1,48 @@
+import { isId } from "@gumstack/db";
+import type { Context, Hono } from "hono";
+import type { AppEnv } from "../env.js";
+import { ApiError } from "../errors.js";
+import { requireSession } from "../middleware/require-session.js";
+import { configOf } from "../servers/config-of.js";
+import { namedServer } from "../servers/owned-server.js";
+
+async function oauthServer(c: Context<AppEnv>) {
+  const server = await namedServer(c);
+  const { auth } = configOf(server);
+  if (auth.type !== "oauth")
+    throw new ApiError(
+      "not_found",
+      `${server.name} is a ${auth.type} server: it has no connections`,
+    );
+  return server;
+}
+
+/**
+ * /api/servers/:server/connections: the caller's connected accounts for an oauth server (never a
+ * token), and disconnecting one: revoked at the provider when it can be, then deleted. Connecting
+ * and reconnecting are browser navigations to `connectUrl` (a reconnect of the same account
+ * renews its connection).
+ */
+export function registerConnections(app: Hono<AppEnv>) {
+  app.get("/api/servers/:server/connections", requireSession(), async (c) => {
+    const server = await oauthServer(c);
+    return c.json({
+      connections: await c.var.broker.connections(c.var.session.user.id, server.id),
+      connectUrl: `/auth/start/${server.name}`,
+    });
+  });
+
+  app.delete("/api/servers/:server/connections/:connection", requireSession(), async (c) => {
+    const server = await oauthServer(c);
+    const id = c.req.param("connection");
+    const done = isId("connection", id)
+      ? await c.var.broker.disconnect({
+          userId: c.var.session.user.id,
+          serverId: server.id,
+          connectionId: id,
+        })
+      : undefined;
+    if (!done) throw new ApiError("not_found", `connection: no connection ${id} of yours here`);
+    return c.json(done);
+  });
+}
