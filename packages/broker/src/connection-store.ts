@@ -14,6 +14,8 @@ export interface AccessGrant {
   tokenType: string;
   scopes: string[];
   expiresAt: Date | null;
+  /** The provider's non-secret facts for tools (Atlassian's cloud id...). */
+  extras: Record<string, string>;
 }
 
 export const tokenLocation = (id: string, field: "access_token" | "refresh_token") => ({
@@ -31,6 +33,7 @@ export function grantOf(vault: Vault, row: ConnectionRow): AccessGrant {
     tokenType: row.tokenType,
     scopes: row.scopes,
     expiresAt: row.expiresAt,
+    extras: row.extras,
   };
 }
 
@@ -48,6 +51,7 @@ export function tokenColumns(
       : { refreshToken: vault.encrypt(tokens.refreshToken, tokenLocation(id, "refresh_token")) }),
     tokenType: tokens.tokenType,
     ...(tokens.scopes === undefined ? {} : { scopes: tokens.scopes }),
+    ...(tokens.extras === undefined ? {} : { extras: tokens.extras }),
     expiresAt,
   };
 }

@@ -23,6 +23,12 @@ export interface TokenResponse {
   tokenType: string;
   /** The provider's whole answer, for provider-specific fields. Never logged, never shown. */
   raw: Record<string, unknown>;
+  /**
+   * What a tool needs besides the token to use it, and that is no secret: Atlassian's cloud id,
+   * Salesforce's instance URL, Slack's team. Stored in clear with the connection and handed to
+   * tools as `extras`; a refresh that sends new ones replaces them.
+   */
+  extras?: Record<string, string>;
 }
 
 export interface AuthProvider {

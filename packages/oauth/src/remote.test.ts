@@ -32,6 +32,7 @@ const local: AuthProvider = {
     scopes: ["read"],
     tokenType: "bearer",
     raw: { id_token: "x" },
+    extras: { cloud_id: "c-1" },
   }),
   refresh: async (token) => {
     if (token === "gone") throw new OAuthError("invalid_grant", "revoked", 400);
@@ -72,6 +73,7 @@ describe("an AuthProvider in another process", () => {
       scopes: ["read"],
       tokenType: "bearer",
       raw: { id_token: "x" },
+      extras: { cloud_id: "c-1" },
     });
     expect(await remote.getNickname("t")).toBe("nick-of-t");
   });

@@ -218,5 +218,12 @@ function tokensOf(value: unknown): TokenResponse {
     ...(text(t.expiresAt) ? { expiresAt: new Date(t.expiresAt) } : {}),
     ...(Array.isArray(t.scopes) ? { scopes: t.scopes.filter(text) } : {}),
     raw: typeof t.raw === "object" && t.raw !== null ? (t.raw as Record<string, unknown>) : {},
+    ...(typeof t.extras === "object" && t.extras !== null
+      ? {
+          extras: Object.fromEntries(
+            Object.entries(t.extras).filter((entry): entry is [string, string] => text(entry[1])),
+          ),
+        }
+      : {}),
   };
 }

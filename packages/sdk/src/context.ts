@@ -10,6 +10,8 @@ export interface OAuthCredentials {
   /** The connected account's display name. */
   nickname: string;
   connection_id: string;
+  /** What the provider says a tool needs besides the token, no secret (Atlassian's `cloud_id`...). */
+  extras: Record<string, string>;
 }
 
 export type FieldValues = Record<string, string>;

@@ -38,6 +38,7 @@ async function oauthCredentials(services: Services, server: ServerRow, userId: s
         provider: grant.provider,
         nickname: grant.nickname,
         connection_id: grant.connectionId,
+        extras: grant.extras,
       },
     };
   } catch (error) {

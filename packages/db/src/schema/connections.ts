@@ -1,4 +1,4 @@
-import { index, integer, pgTable, text } from "drizzle-orm/pg-core";
+import { index, integer, jsonb, pgTable, text } from "drizzle-orm/pg-core";
 import type { Id } from "../ids.js";
 import { moment } from "./columns.js";
 import { serverReference, userReference } from "./references.js";
@@ -24,6 +24,8 @@ export const connections = pgTable(
     refreshToken: text("refresh_token"),
     tokenType: text("token_type").notNull(),
     scopes: text("scopes").array().notNull(),
+    /** A provider's non-secret facts for tools (Atlassian's cloud id...): see TokenResponse.extras. */
+    extras: jsonb("extras").$type<Record<string, string>>().notNull().default({}),
     expiresAt: moment("expires_at"),
     tokenVersion: integer("token_version").notNull().default(1),
     leaseOwner: text("lease_owner"),

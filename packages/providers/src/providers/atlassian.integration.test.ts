@@ -77,6 +77,8 @@ describe("AtlassianProvider against Atlassian's documented answers", () => {
     });
     const tokens = await provider.exchange("code", "https://gum.test/auth/callback", {});
     expect(tokens.raw.cloud_id).toBe("1324a887-45db-1bf4-1e99-ef0ff456d421");
+    // What tools get: the cloud id their API URLs need.
+    expect(tokens.extras).toEqual({ cloud_id: sites[0]?.id, site_url: sites[0]?.url });
     expect(tokens.raw.sites).toEqual([
       { id: sites[0]?.id, name: "Site name", url: sites[0]?.url, scopes: sites[0]?.scopes },
     ]);
@@ -95,6 +97,7 @@ describe("AtlassianProvider against Atlassian's documented answers", () => {
     const tokens = await provider.exchange("code", "https://gum.test/auth/callback", {});
     expect(tokens.accessToken).toBe(tokenAnswer.access_token);
     expect(tokens.raw.cloud_id).toBeUndefined();
+    expect(tokens.extras).toBeUndefined();
   });
 
   it("reads Atlassian's 403 for a rotated-away refresh token as invalid_grant", async () => {

@@ -57,8 +57,10 @@ export class AtlassianProvider extends CatalogProvider {
     const sites = await this.sites(tokens.accessToken).catch(() => undefined);
     if (sites === undefined) return tokens;
     const raw: Record<string, unknown> = { ...tokens.raw, sites };
-    if (sites[0] !== undefined) raw.cloud_id = sites[0].id;
-    return { ...tokens, raw };
+    if (sites[0] === undefined) return { ...tokens, raw };
+    raw.cloud_id = sites[0].id;
+    // For tools: api.atlassian.com/ex/jira/<cloud_id>/rest/api/3/...
+    return { ...tokens, raw, extras: { cloud_id: sites[0].id, site_url: sites[0].url } };
   }
 
   /** The sites the token can reach (GET /oauth/token/accessible-resources). */

@@ -70,6 +70,7 @@ describe("SalesforceProvider against Salesforce's documented answers", () => {
     expect(tokens.expiresIn).toBeUndefined();
     expect(provider.defaultTokenLifetime).toBe(900);
     expect(tokens.raw.instance_url).toBe("https://yourInstance.salesforce.com");
+    expect(tokens.extras).toEqual({ instance_url: "https://yourInstance.salesforce.com" });
     expect(formOf(stub?.calls(`POST ${OAUTH}/token`)[0])).toMatchObject({
       client_id: "3MVG9",
       client_secret: "sf-secret",

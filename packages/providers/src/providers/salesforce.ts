@@ -1,4 +1,6 @@
+import type { TokenResponse } from "@gumstack/oauth";
 import { CatalogProvider } from "../base.js";
+import { stringAt } from "../json-path.js";
 import { type ProviderOptions, transportOf, urlsOf } from "../options.js";
 
 export type SalesforceHost = "login";
@@ -29,5 +31,14 @@ export class SalesforceProvider extends CatalogProvider {
       // because Salesforce does not rotate refresh tokens.
       defaultTokenLifetime: 900,
     });
+  }
+
+  /** For tools: API calls go to `instance_url`, which a refresh may move. */
+  protected override parseTokens(body: unknown, status: number): TokenResponse {
+    const tokens = super.parseTokens(body, status);
+    const instanceUrl = stringAt(body, "instance_url");
+    return instanceUrl === undefined
+      ? tokens
+      : { ...tokens, extras: { instance_url: instanceUrl } };
   }
 }

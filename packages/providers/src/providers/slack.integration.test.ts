@@ -85,6 +85,7 @@ describe("SlackProvider against Slack's documented answers", () => {
       accessToken: "xoxp-1234",
       tokenType: "Bearer",
       scopes: ["chat:write"],
+      extras: { team_id: "T9TK3CUKW" },
     });
     expect(tokens.raw.access_token).toBe(install.access_token);
     expect(basicOf(stub?.calls(ACCESS)[0])).toBe("2141029472.691202649728:e1b9e11d");

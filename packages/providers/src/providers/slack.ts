@@ -62,7 +62,15 @@ export class SlackProvider extends CatalogProvider {
     const nested = isObject(user) && stringAt(user, "access_token") !== undefined;
     const parsed = parseTokenResponse(nested ? { ...user } : body, status);
     // token_type says whose token it is ("user", "bot"); either is sent as a bearer token.
-    return { ...parsed, tokenType: "Bearer", raw: isObject(body) ? { ...body } : parsed.raw };
+    const team = memberAt(body, "team");
+    const teamId = isObject(team) ? stringAt(team, "id") : undefined;
+    return {
+      ...parsed,
+      tokenType: "Bearer",
+      raw: isObject(body) ? { ...body } : parsed.raw,
+      // For tools: which workspace the token is for.
+      ...(teamId === undefined ? {} : { extras: { team_id: teamId } }),
+    };
   }
 
   /** auth.test needs no scope and names the user (or bot) and the workspace. */

@@ -95,6 +95,14 @@ export class HostedCredentialSource implements CredentialSource {
       provider: String(c.provider ?? ""),
       nickname: String(c.nickname ?? ""),
       connection_id: String(c.connection_id ?? ""),
+      extras:
+        typeof c.extras === "object" && c.extras !== null
+          ? Object.fromEntries(
+              Object.entries(c.extras).filter(
+                (entry): entry is [string, string] => typeof entry[1] === "string",
+              ),
+            )
+          : {},
     };
   }
 

@@ -58,6 +58,7 @@ export class LocalCredentialSource implements CredentialSource {
         provider: grant.provider,
         nickname: grant.nickname,
         connection_id: grant.connectionId,
+        extras: grant.extras,
       };
     } catch (error) {
       if (!(error instanceof ConnectionRequiredError)) throw error;

@@ -38,7 +38,17 @@ describe(`oauth end to end against oidc-provider [${testDriver}]`, () => {
       defaultScopes: ["openid", "offline_access", "profile"],
       extraAuthorizationParams: { prompt: "consent" },
     });
+    // As a catalogue provider does (Atlassian's cloud id): a fact for tools, kept with the grant.
+    const exchange = provider.exchange.bind(provider);
+    provider.exchange = async (...args) => ({
+      ...(await exchange(...args)),
+      extras: { site: "acme.example" },
+    });
     const mcp = new McpServer({ name: "oidc-demo", version: "1.0.0" });
+    mcp.registerTool("site", { description: "the provider's extras reach tools" }, async () => {
+      const { extras } = await getCredentials();
+      return { content: [{ type: "text", text: `site ${extras.site}` }] };
+    });
     mcp.registerTool(
       "whoami",
       { description: "asks the provider who the token belongs to" },
@@ -118,6 +128,9 @@ describe(`oauth end to end against oidc-provider [${testDriver}]`, () => {
       "ada: provider says ada",
     );
     expect(as.counts().refreshToken).toBe(0);
+    expect(textOf(await client.callTool({ name: "site", arguments: {} }))).toBe(
+      "site acme.example",
+    );
 
     offset += 2 * HOUR;
     expect(textOf(await client.callTool({ name: "whoami", arguments: {} }))).toBe(

@@ -1,0 +1,1 @@
+ALTER TABLE "connections" ADD COLUMN "extras" jsonb DEFAULT '{}'::jsonb NOT NULL;
