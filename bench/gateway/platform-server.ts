@@ -29,7 +29,7 @@ const env: Record<string, string> = {
   GUMSTACK_DATA_DIR: dataDir,
   GUMSTACK_LOG_LEVEL: "warn",
 };
-for (const name of ["DATABASE_URL", "GUMSTACK_VAULT_KEYS"]) {
+for (const name of ["DATABASE_URL", "GUMSTACK_VAULT_KEYS", "GUMSTACK_PGLITE_SHARED_BUFFERS"]) {
   const value = process.env[name];
   if (value) env[name] = value;
 }

@@ -1,11 +1,13 @@
 import { fork } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { createDatabase } from "./client.js";
 import { DataDirInUseError } from "./data-dir-lock.js";
 import { migrate } from "./migrate.js";
+import { rowsOf } from "./rows.js";
 import { vaultCanaries } from "./schema/index.js";
 
 describe("the embedded database (PGlite)", () => {
@@ -44,5 +46,33 @@ describe("the embedded database (PGlite)", () => {
     // Its owner gone, the stale lock is taken over.
     const next = await createDatabase({ dataDir });
     await next.close();
+  });
+
+  it("creates a new folder's cluster whole, beside it, and keeps the shared buffers asked for", async () => {
+    const parent = mkdtempSync(join(tmpdir(), "gumstack-db-"));
+    const dataDir = join(parent, "data");
+    // What a start killed half-way through creating the cluster left behind.
+    mkdirSync(`${dataDir}.initdb/base`, { recursive: true });
+    const database = await createDatabase({ dataDir, sharedBuffers: "16MB" });
+    try {
+      expect(existsSync(join(dataDir, "PG_VERSION"))).toBe(true);
+      expect(readdirSync(parent).sort()).toEqual(["data", "data.lock"]);
+      const [row] = rowsOf<{ shared_buffers: string }>(
+        await database.db.execute(sql`show shared_buffers`),
+      );
+      expect(row?.shared_buffers).toBe("16MB");
+    } finally {
+      await database.close();
+    }
+  });
+
+  it("refuses a folder that holds files but no database, and leaves them alone", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "gumstack-db-"));
+    writeFileSync(join(dataDir, "notes.txt"), "mine");
+    await expect(createDatabase({ dataDir })).rejects.toThrow(
+      `${dataDir} holds files but no embedded database`,
+    );
+    expect(readdirSync(dataDir)).toEqual(["notes.txt"]);
+    expect(existsSync(`${dataDir}.lock`)).toBe(false);
   });
 });

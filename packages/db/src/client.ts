@@ -1,4 +1,7 @@
-import { mkdirSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
@@ -23,13 +26,17 @@ export interface DatabaseHandle {
 
 export type DatabaseOptions =
   | { url: string; maxConnections?: number }
-  /** `dataDir` omitted: in memory, gone on close (tests). */
-  | { url?: undefined; dataDir?: string };
+  /**
+   * `dataDir` omitted: in memory, gone on close (tests). `sharedBuffers` is Postgres's
+   * `shared_buffers` (`32MB`, `128MB`...): PGlite keeps that much in its WebAssembly memory for
+   * good, on top of ~170 MiB of its own; Postgres's default is 128MB.
+   */
+  | { url?: undefined; dataDir?: string; sharedBuffers?: string };
 
 /** The one switch between drivers: a URL means Postgres, no URL means embedded PGlite. */
 export async function createDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   return options.url === undefined
-    ? openPglite(options.dataDir)
+    ? openPglite(options.dataDir, options.sharedBuffers)
     : openPostgres(options.url, options.maxConnections ?? 10);
 }
 
@@ -53,14 +60,19 @@ async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
   return handle(db, "postgres", () => client.end({ timeout: 5 }));
 }
 
-async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> {
-  let unlock = () => {};
-  if (dataDir !== undefined) {
-    mkdirSync(dataDir, { recursive: true });
-    unlock = lockDataDir(dataDir);
-  }
+async function openPglite(
+  dataDir: string | undefined,
+  sharedBuffers: string | undefined,
+): Promise<DatabaseHandle> {
+  const unlock = dataDir === undefined ? () => {} : lockDataDir(dataDir);
   try {
-    const client = dataDir === undefined ? new PGlite() : new PGlite(dataDir);
+    if (dataDir !== undefined) await initialiseDataDir(dataDir);
+    const client = new PGlite({
+      ...(dataDir === undefined ? {} : { dataDir }),
+      ...(sharedBuffers === undefined
+        ? {}
+        : { startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${sharedBuffers}`] }),
+    });
     await client.waitReady;
     const db = drizzlePglite({ client, schema }) as unknown as Database;
     return handle(db, "pglite", async () => {
@@ -70,5 +82,59 @@ async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> 
   } catch (error) {
     unlock();
     throw error;
+  }
+}
+
+const INITDB_TIMEOUT_MS = 120_000;
+
+/**
+ * Creates a data folder's cluster (PGlite's initdb) when it has none, under the folder's lock.
+ * initdb runs in a short-lived child process: it grows PGlite's WebAssembly memory to ~750 MiB,
+ * which a process never gets back, so the long-lived process that opens the folder afterwards
+ * starts at ~200 MiB instead. It builds in a sibling folder that is renamed into place once
+ * whole: a start killed half-way leaves no half-made database behind.
+ */
+async function initialiseDataDir(dataDir: string): Promise<void> {
+  if (existsSync(join(dataDir, "PG_VERSION"))) return;
+  if (existsSync(dataDir) && readdirSync(dataDir).length > 0) {
+    throw new Error(
+      `${dataDir} holds files but no embedded database: empty it or choose another folder`,
+    );
+  }
+  const building = `${dataDir}.initdb`;
+  rmSync(building, { recursive: true, force: true });
+  await runInitdb(building);
+  rmSync(dataDir, { recursive: true, force: true });
+  renameSync(building, dataDir);
+}
+
+async function runInitdb(dataDir: string): Promise<void> {
+  const script = `const { PGlite } = await import("@electric-sql/pglite");
+const db = new PGlite(process.argv[1]);
+await db.waitReady;
+await db.close();`;
+  // Run from this package's folder, where "@electric-sql/pglite" resolves; without NODE_OPTIONS,
+  // which may name loaders (tsx...) that resolve only from the caller's package.
+  const { NODE_OPTIONS: _, ...env } = process.env;
+  const child = spawn(process.execPath, ["--input-type=module", "-e", script, dataDir], {
+    cwd: fileURLToPath(new URL(".", import.meta.url)),
+    env,
+    stdio: ["ignore", "ignore", "pipe"],
+    timeout: INITDB_TIMEOUT_MS,
+  });
+  let stderr = "";
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+    if (stderr.length < 8_192) stderr += chunk;
+  });
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(
+    (resolve, reject) => {
+      child.once("error", reject);
+      child.once("exit", (exitCode, exitSignal) => resolve([exitCode, exitSignal]));
+    },
+  );
+  if (code !== 0 || !existsSync(join(dataDir, "PG_VERSION"))) {
+    throw new Error(
+      `could not create the embedded database in ${dataDir} (initdb exited with ${signal ?? code}): ${stderr.trim()}`,
+    );
   }
 }

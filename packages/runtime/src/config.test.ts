@@ -10,6 +10,7 @@ describe("loadConfig", () => {
       vaultKeyFile: "/srv/app/.gumstack/vault.key",
       host: "127.0.0.1",
       port: 8080,
+      pgliteSharedBuffers: "32MB",
     });
   });
 
@@ -19,6 +20,8 @@ describe("loadConfig", () => {
     [{ DATABASE_URL: "mysql://x" }, /DATABASE_URL: must be a postgres:\/\//],
     [{ GUMSTACK_LOG_LEVEL: "loud" }, /GUMSTACK_LOG_LEVEL: /],
     [{ GUMSTACK_PUBLIC_URL: "example.com" }, /GUMSTACK_PUBLIC_URL: must be an http/],
+    [{ GUMSTACK_PGLITE_SHARED_BUFFERS: "lots" }, /GUMSTACK_PGLITE_SHARED_BUFFERS: must be a size/],
+    [{ GUMSTACK_PGLITE_SHARED_BUFFERS: "0MB" }, /GUMSTACK_PGLITE_SHARED_BUFFERS: must be a size/],
   ])("refuses %j naming the variable", (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -12,6 +12,10 @@ const schema = z.object({
     .regex(/^postgres(ql)?:\/\/\S+$/, "must be a postgres:// or postgresql:// URL")
     .optional(),
   GUMSTACK_DATA_DIR: z.string().min(1, "must not be empty").default(".gumstack/data"),
+  GUMSTACK_PGLITE_SHARED_BUFFERS: z
+    .string()
+    .regex(/^[1-9]\d{0,5}(kB|MB|GB)$/, "must be a size such as 32MB (kB, MB or GB)")
+    .default("32MB"),
   GUMSTACK_VAULT_KEYS: z.string().optional(),
   GUMSTACK_VAULT_KEY_FILE: z.string().min(1, "must not be empty").optional(),
   GUMSTACK_HOST: z.string().min(1, "must not be empty").default("127.0.0.1"),
@@ -48,6 +52,8 @@ export interface Config {
   /** Unset: the embedded PGlite database in `dataDir`. */
   databaseUrl: string | undefined;
   dataDir: string;
+  /** The embedded database's `shared_buffers`: memory it keeps for cached pages. */
+  pgliteSharedBuffers: string;
   vaultKeys: string | undefined;
   vaultKeyFile: string;
   host: string;
@@ -91,6 +97,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
   return {
     databaseUrl: c.DATABASE_URL,
     dataDir,
+    pgliteSharedBuffers: c.GUMSTACK_PGLITE_SHARED_BUFFERS,
     vaultKeys: c.GUMSTACK_VAULT_KEYS,
     vaultKeyFile: resolve(cwd, c.GUMSTACK_VAULT_KEY_FILE ?? `${dirname(dataDir)}/vault.key`),
     host: c.GUMSTACK_HOST,

@@ -23,7 +23,9 @@ export async function openStore(config: Config, log: Logger): Promise<Store> {
     log: (message) => log.warn(message),
   });
   const database = await createDatabase(
-    config.databaseUrl === undefined ? { dataDir: config.dataDir } : { url: config.databaseUrl },
+    config.databaseUrl === undefined
+      ? { dataDir: config.dataDir, sharedBuffers: config.pgliteSharedBuffers }
+      : { url: config.databaseUrl },
   );
   try {
     const { applied, current } = await migrate(database.db);
