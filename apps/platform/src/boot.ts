@@ -119,8 +119,10 @@ export async function startPlatform(
     url,
     services,
     async close() {
-      await stopListening();
+      // The servers first: stopping, each sends the platform its last tool calls (activity),
+      // which needs the platform still listening. Meanwhile the gateway answers 503.
       await services.runner.close();
+      await stopListening();
       await starting;
       await services.database.close();
     },

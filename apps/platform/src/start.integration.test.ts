@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readMigrations } from "@gumstack/db";
 import { createScratchDatabase, repoRoot, testDriver } from "@gumstack/db/testing";
+import { connectClient, textOf } from "@gumstack/sdk/testing";
 import { generateKeySpec } from "@gumstack/vault";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runEntry, startPlatformProcess } from "./testing/start-process.js";
@@ -82,14 +83,42 @@ describe(`the start command [${testDriver}]`, () => {
     });
     const env1 = await fetch(`${first.url}/api/servers/example-none/env`, { headers: { cookie } });
     expect(await env1.json()).toMatchObject({ variables: [{ name: "WEATHER_UNITS" }] });
+    // Tool calls made just before the stop: the server reports them in batches, the last on its
+    // way out, and the platform must still be listening to take them.
+    const csrfToken = (
+      (await (await fetch(`${first.url}/api/me`, { headers: { cookie } })).json()) as {
+        csrfToken: string;
+      }
+    ).csrfToken;
+    const { key } = (await (
+      await fetch(`${first.url}/api/keys`, {
+        method: "POST",
+        headers: { cookie, "x-csrf-token": csrfToken, "content-type": "application/json" },
+        body: JSON.stringify({ name: "start" }),
+      })
+    ).json()) as { key: string };
+    const client = await connectClient(first.url, key, "/mcp/example-none");
+    for (const city of ["Oslo", "Lima", "Pune"]) {
+      expect(textOf(await client.callTool({ name: "forecast", arguments: { city } }))).toContain(
+        `Forecast for ${city}`,
+      );
+    }
+    await client.close();
     expect(await first.stop()).toBe(0);
 
     // No seed this time: what is registered starts anyway.
     const second = await startPlatformProcess(env);
-    expect(await settled(second.url, await signIn(second.url))).toEqual({
+    const cookie2 = await signIn(second.url);
+    expect(await settled(second.url, cookie2)).toEqual({
       "example-cred": "running",
       "example-none": "running",
     });
+    const activity = (await (
+      await fetch(`${second.url}/api/servers/example-none/activity?hours=1`, {
+        headers: { cookie: cookie2 },
+      })
+    ).json()) as { tools: Array<{ tool: string; calls: number }> };
+    expect(activity.tools).toEqual([expect.objectContaining({ tool: "forecast", calls: 3 })]);
     expect(await second.stop()).toBe(0);
   }, 120_000);
 
