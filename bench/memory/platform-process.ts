@@ -2,7 +2,7 @@
 // the platform's test harness for that), with every wait bounded and no process left behind.
 import type { ChildProcess } from "node:child_process";
 import { runEntry } from "../../apps/platform/src/testing/start-process.js";
-import { childrenOf } from "../shared/proc.js";
+import { childrenOf, commandLine } from "../shared/proc.js";
 
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 20_000;
@@ -24,7 +24,11 @@ export async function startPlatformProcess(env: Record<string, string>): Promise
   let timer: NodeJS.Timeout | undefined;
   const stop = async () => {
     // The servers lead process groups of their own: one the platform did not stop would live on.
-    const servers = pid === undefined || run.child.exitCode !== null ? [] : childrenOf(pid);
+    // (Only servers: tsx's esbuild helper, started when its cache is cold, ends on its own.)
+    const servers =
+      pid === undefined || run.child.exitCode !== null
+        ? []
+        : childrenOf(pid).filter((child) => /\/apps\//.test(commandLineIfAlive(child)));
     const killer = setTimeout(() => run.child.kill("SIGKILL"), STOP_TIMEOUT_MS);
     run.child.kill("SIGTERM");
     const code = await run.exited;
@@ -61,5 +65,14 @@ export async function startPlatformProcess(env: Record<string, string>): Promise
     throw error;
   } finally {
     clearTimeout(timer);
+  }
+}
+
+function commandLineIfAlive(pid: number): string {
+  try {
+    return commandLine(pid);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return ""; // it ended meanwhile
+    throw error;
   }
 }
