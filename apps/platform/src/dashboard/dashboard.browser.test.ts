@@ -51,6 +51,8 @@ describe(`the dashboard in a real browser [${testDriver}]`, () => {
   let page: Page;
   let apiKey = "";
   const pageErrors: string[] = [];
+  /** Requests that left loopback: the dashboard must work offline (no CDN, fonts, analytics). */
+  const offsite: string[] = [];
   const cleanups: Array<() => Promise<unknown>> = [];
 
   const api = (method: string, path: string, body?: unknown) =>
@@ -125,6 +127,11 @@ describe(`the dashboard in a real browser [${testDriver}]`, () => {
     cleanups.push(() => browser.close());
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: url });
+    context.on("request", (request) => {
+      const { protocol, hostname } = new URL(request.url());
+      if (/^(https?|wss?):$/.test(protocol) && hostname !== "127.0.0.1")
+        offsite.push(request.url());
+    });
     page = await context.newPage();
     page.setDefaultTimeout(15_000);
     // A CSP violation or a script error on any of our pages fails the journey at the end.
@@ -393,5 +400,6 @@ describe(`the dashboard in a real browser [${testDriver}]`, () => {
     await page.goto(`${url}/keys`);
     expect(page.url()).toBe(`${url}/sign-in?next=%2Fkeys`);
     expect(pageErrors).toEqual([]);
+    expect(offsite).toEqual([]);
   });
 });
