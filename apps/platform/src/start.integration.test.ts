@@ -6,7 +6,11 @@ import { createScratchDatabase, repoRoot, testDriver } from "@gumstack/db/testin
 import { connectClient, textOf } from "@gumstack/sdk/testing";
 import { generateKeySpec } from "@gumstack/vault";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runEntry, startPlatformProcess } from "./testing/start-process.js";
+import {
+  type PlatformProcess,
+  runEntry,
+  startPlatformProcess as startProcess,
+} from "./testing/start-process.js";
 
 const example = (name: string) => join(repoRoot, "apps", `example-${name}`);
 
@@ -22,7 +26,17 @@ describe(`the start command [${testDriver}]`, () => {
       ? { DATABASE_URL: scratch.url, GUMSTACK_VAULT_KEYS: generateKeySpec("k1") }
       : { GUMSTACK_DATA_DIR: join(home, "data") };
   });
-  afterEach(async () => drop());
+  // Every platform started is stopped, also when a test fails half-way (its servers with it).
+  const started: PlatformProcess[] = [];
+  const startPlatformProcess = async (...args: Parameters<typeof startProcess>) => {
+    const platform = await startProcess(...args);
+    started.push(platform);
+    return platform;
+  };
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((platform) => platform.stop()));
+    await drop();
+  });
 
   it("answers /healthz with the database and the key ring, and comes back after a restart", async () => {
     const first = await startPlatformProcess(env);
