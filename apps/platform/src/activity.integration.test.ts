@@ -141,13 +141,45 @@ describe(`tool-call activity [${testDriver}]`, () => {
     });
 
     it("records for the authenticated server, whatever the body names", async () => {
-      const response = await report({ serverId: otherId, entries: [entry({ tool: "probe" })] });
+      const response = await report({
+        serverId: otherId,
+        entries: [
+          entry({ tool: "probe", latencyMs: 12.5 }),
+          // Another zone's offset: stored as the same moment.
+          entry({
+            tool: "probe 2",
+            outcome: "error",
+            calledAt: new Date(now - 2 * MINUTE + 2 * 60 * MINUTE)
+              .toISOString()
+              .replace("Z", "+02:00"),
+          }),
+        ],
+      });
       expect(response.status).toBe(200);
-      expect(await response.json()).toEqual({ recorded: 1 });
+      expect(await response.json()).toEqual({ recorded: 2 });
       expect(await rowsOf(otherId)).toHaveLength(0);
-      const [row] = await rowsOf(serverId);
-      expect(row).toMatchObject({ tool: "probe", userId: caller.userId, outcome: "ok" });
-      expect(row?.id).toMatch(/^tcl_/);
+      const rows = (await rowsOf(serverId)).sort((a, b) => a.tool.localeCompare(b.tool));
+      expect(rows).toEqual([
+        {
+          id: expect.stringMatching(/^tcl_[a-z2-7]{26}$/),
+          serverId,
+          userId: caller.userId,
+          tool: "probe",
+          outcome: "ok",
+          latencyMs: 12.5,
+          calledAt: new Date(ago(MINUTE)),
+        },
+        {
+          id: expect.stringMatching(/^tcl_[a-z2-7]{26}$/),
+          serverId,
+          userId: caller.userId,
+          tool: "probe 2",
+          outcome: "error",
+          latencyMs: 1,
+          calledAt: new Date(now - 2 * MINUTE),
+        },
+      ]);
+      expect(rows[0]?.id).not.toBe(rows[1]?.id);
       await platform.database.db.delete(toolCalls);
     });
 
