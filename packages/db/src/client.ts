@@ -113,12 +113,11 @@ async function runInitdb(dataDir: string): Promise<void> {
 const db = new PGlite(process.argv[1]);
 await db.waitReady;
 await db.close();`;
-  // Run from this package's folder, where "@electric-sql/pglite" resolves; without NODE_OPTIONS,
-  // which may name loaders (tsx...) that resolve only from the caller's package.
-  const { NODE_OPTIONS: _, ...env } = process.env;
+  // Run from this package's folder, where "@electric-sql/pglite" resolves, with none of our
+  // environment (no keys; no NODE_OPTIONS, which may name loaders that resolve only elsewhere).
   const child = spawn(process.execPath, ["--input-type=module", "-e", script, dataDir], {
     cwd: fileURLToPath(new URL(".", import.meta.url)),
-    env,
+    env: { PATH: process.env.PATH ?? "" },
     stdio: ["ignore", "ignore", "pipe"],
     timeout: INITDB_TIMEOUT_MS,
   });
