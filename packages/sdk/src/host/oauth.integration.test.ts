@@ -149,11 +149,18 @@ describe(`oauth end to end against oidc-provider [${testDriver}]`, () => {
     expect(as.counts().refreshToken).toBe(2);
 
     // Reconnecting the same account renews its connection rather than adding a twin.
+    const before = await host.standaloneServices();
+    const [dead] = await before.store.database.db.select().from(connections);
+    expect(dead).toMatchObject({ nickname: "ada", status: "needs_reauth" });
     const again = await connect(await connectUrlFrom(revoked), "ada");
     expect(again.status).toBe(200);
     expect(textOf(await client.callTool({ name: "whoami", arguments: {} }))).toBe(
       "ada: provider says ada",
     );
+    const rows = await before.store.database.db.select().from(connections);
+    expect(rows.map((r) => [r.id, r.nickname, r.status, r.lastError])).toEqual([
+      [dead?.id, "ada", "active", null],
+    ]);
   });
 
   it("keeps several accounts of one provider apart, and sends the browser to an allowed return path", async () => {
