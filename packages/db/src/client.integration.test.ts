@@ -66,6 +66,13 @@ describe("the embedded database (PGlite)", () => {
     }
   });
 
+  it("takes an empty folder made beforehand", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "gumstack-db-"));
+    const database = await createDatabase({ dataDir });
+    await database.close();
+    expect(existsSync(join(dataDir, "PG_VERSION"))).toBe(true);
+  });
+
   it("refuses a folder that holds files but no database, and leaves them alone", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "gumstack-db-"));
     writeFileSync(join(dataDir, "notes.txt"), "mine");

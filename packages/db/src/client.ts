@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, renameSync, rmdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
@@ -104,7 +104,7 @@ async function initialiseDataDir(dataDir: string): Promise<void> {
   const building = `${dataDir}.initdb`;
   rmSync(building, { recursive: true, force: true });
   await runInitdb(building);
-  rmSync(dataDir, { recursive: true, force: true });
+  if (existsSync(dataDir)) rmdirSync(dataDir); // empty, as checked: rmdir refuses anything else
   renameSync(building, dataDir);
 }
 
