@@ -125,6 +125,11 @@ describe(`tool-call activity [${testDriver}]`, () => {
       ],
       ["an empty tool name", () => ({ entries: [entry(), entry({ tool: "" })] }), "entries.1.tool"],
       [
+        "a NUL in a tool name (Postgres text cannot hold one)",
+        () => ({ entries: [entry({ tool: "bad\u0000name" })] }),
+        "entries.0.tool",
+      ],
+      [
         "a user who does not exist",
         () => ({ entries: [entry(), entry({ userId: newId("user") })] }),
         "entries.1.userId",
