@@ -243,6 +243,19 @@ describe(`control-plane contract [${testDriver}]`, () => {
     });
   }
 
+  for (const route of routes.filter((r) => r.bad)) {
+    it(`${route.method} ${route.path}: a NUL character anywhere in the body → 400 naming where`, async () => {
+      const response = await platform.call(route.method, fill(route.concrete), {
+        as: owner,
+        body: { note: ["fine", { deep: "a\u0000b" }] },
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({
+        error: { code: "bad_request", message: "note.1.deep: must not contain a NUL character" },
+      });
+    });
+  }
+
   it("a body that is not JSON → 400", async () => {
     const response = await platform.call("POST", "/api/keys", { as: owner, body: "{nope" });
     expect(response.status).toBe(400);

@@ -20,11 +20,7 @@ const body = z.object({
           (v) => typeof v === "string" && isId("user", v),
           "must be a user id",
         ),
-        tool: z
-          .string()
-          .min(1)
-          .max(200)
-          .refine((tool) => !tool.includes("\0"), "must not contain a NUL character"),
+        tool: z.string().min(1).max(200),
         outcome: z.enum(["ok", "error", "auth_required"]),
         latencyMs: z.number().min(0).max(86_400_000),
         calledAt: z.iso.datetime({ offset: true }),
