@@ -1,12 +1,6 @@
 import { OAuthError } from "@gumstack/oauth";
-import { afterEach, describe, expect, it } from "vitest";
-import {
-  fastRetries,
-  formOf,
-  type ProviderStub,
-  type StubRoute,
-  startProviderStub,
-} from "../testing/provider-stub.js";
+import { describe, expect, it } from "vitest";
+import { fastRetries, formOf, onProviderStub } from "../testing/provider-stub.js";
 import { AtlassianProvider } from "./atlassian.js";
 
 // Answers as Atlassian documents them: "OAuth 2.0 (3LO) apps" (token, rotating refresh tokens,
@@ -41,21 +35,15 @@ const unknownRefresh = {
   error_description: "Unknown or invalid refresh token.",
 };
 
-let stub: ProviderStub | undefined;
-afterEach(async () => {
-  await stub?.close();
-  stub = undefined;
-});
-
-async function atlassian(routes: Record<string, StubRoute>) {
-  stub = await startProviderStub(routes);
+const stub = onProviderStub((url) => {
   return new AtlassianProvider({
     clientId: "atl-cid",
     clientSecret: "atl-secret",
-    urls: { auth: stub.url, api: stub.url },
+    urls: { auth: url, api: url },
     ...fastRetries,
   });
-}
+});
+const atlassian = stub.start;
 
 describe("AtlassianProvider against Atlassian's documented answers", () => {
   it("asks for the API audience, consent, read:me and offline_access", async () => {
@@ -82,11 +70,11 @@ describe("AtlassianProvider against Atlassian's documented answers", () => {
     expect(tokens.raw.sites).toEqual([
       { id: sites[0]?.id, name: "Site name", url: sites[0]?.url, scopes: sites[0]?.scopes },
     ]);
-    expect(formOf(stub?.calls("POST /oauth/token")[0])).toMatchObject({
+    expect(formOf(stub.calls("POST /oauth/token")[0])).toMatchObject({
       client_id: "atl-cid",
       client_secret: "atl-secret",
     });
-    expect(stub?.calls(SITES)[0]?.headers.authorization).toBe(`Bearer ${tokenAnswer.access_token}`);
+    expect(stub.calls(SITES)[0]?.headers.authorization).toBe(`Bearer ${tokenAnswer.access_token}`);
   });
 
   it("keeps the tokens when the sites lookup fails after the code was spent", async () => {

@@ -1,13 +1,6 @@
 import { OAuthError, ProviderUnavailableError } from "@gumstack/oauth";
-import { afterEach, describe, expect, it } from "vitest";
-import {
-  basicOf,
-  fastRetries,
-  formOf,
-  type ProviderStub,
-  type StubRoute,
-  startProviderStub,
-} from "../testing/provider-stub.js";
+import { describe, expect, it } from "vitest";
+import { basicOf, fastRetries, formOf, onProviderStub } from "../testing/provider-stub.js";
 import { DiscordProvider } from "./discord.js";
 
 // Answers as Discord documents them: "OAuth2" (token, refresh, revoke), "Get Current User" and
@@ -29,21 +22,15 @@ const me = {
   verified: true,
 };
 
-let stub: ProviderStub | undefined;
-afterEach(async () => {
-  await stub?.close();
-  stub = undefined;
-});
-
-async function discord(routes: Record<string, StubRoute>) {
-  stub = await startProviderStub(routes);
+const stub = onProviderStub((url) => {
   return new DiscordProvider({
     clientId: "157730590492196864",
     clientSecret: "dc-secret",
-    urls: { discord: stub.url },
+    urls: { discord: url },
     ...fastRetries,
   });
-}
+});
+const discord = stub.start;
 
 describe("DiscordProvider against Discord's documented answers", () => {
   it("authorizes at /oauth2/authorize, always asking for identify", async () => {
@@ -57,7 +44,7 @@ describe("DiscordProvider against Discord's documented answers", () => {
     const provider = await discord({ [TOKEN]: { status: 200, body: tokenAnswer } });
     const tokens = await provider.exchange("code", "https://gum.test/auth/callback", {});
     expect(tokens).toMatchObject({ expiresIn: 604800, refreshToken: tokenAnswer.refresh_token });
-    expect(basicOf(stub?.calls(TOKEN)[0])).toBe("157730590492196864:dc-secret");
+    expect(basicOf(stub.calls(TOKEN)[0])).toBe("157730590492196864:dc-secret");
   });
 
   it("reads an invalid code as invalid_grant", async () => {
@@ -78,13 +65,12 @@ describe("DiscordProvider against Discord's documented answers", () => {
     const limited = { status: 429, body: rateLimited, headers: { "retry-after": "0" } };
     const provider = await discord({ [TOKEN]: [limited, { status: 200, body: tokenAnswer }] });
     expect((await provider.refresh("old")).accessToken).toBe(tokenAnswer.access_token);
-    expect(stub?.calls(TOKEN)).toHaveLength(2);
-    await stub?.close();
+    expect(stub.calls(TOKEN)).toHaveLength(2);
     const spent = await discord({ [TOKEN]: limited });
     await expect(
       spent.exchange("code", "https://gum.test/auth/callback", {}),
     ).rejects.toBeInstanceOf(ProviderUnavailableError);
-    expect(stub?.calls(TOKEN)).toHaveLength(1);
+    expect(stub.calls(TOKEN)).toHaveLength(1);
   });
 
   it("names the account by its unique username", async () => {
@@ -95,7 +81,7 @@ describe("DiscordProvider against Discord's documented answers", () => {
   it("revokes at /api/oauth2/token/revoke", async () => {
     const provider = await discord({ "POST /api/oauth2/token/revoke": { status: 200, body: {} } });
     await provider.revoke?.("D43f");
-    const request = stub?.calls("POST /api/oauth2/token/revoke")[0];
+    const request = stub.calls("POST /api/oauth2/token/revoke")[0];
     expect(formOf(request)).toEqual({ token: "D43f" });
     expect(basicOf(request)).toBe("157730590492196864:dc-secret");
   });

@@ -1,13 +1,6 @@
 import { OAuthError, ProviderResponseError } from "@gumstack/oauth";
-import { afterEach, describe, expect, it } from "vitest";
-import {
-  basicOf,
-  fastRetries,
-  formOf,
-  type ProviderStub,
-  type StubRoute,
-  startProviderStub,
-} from "../testing/provider-stub.js";
+import { describe, expect, it } from "vitest";
+import { basicOf, fastRetries, formOf, onProviderStub } from "../testing/provider-stub.js";
 import { GitHubProvider } from "./github.js";
 
 // Answers as GitHub documents them: "Authorizing OAuth apps", "Refreshing user access tokens",
@@ -43,21 +36,15 @@ const badCredentials = {
   documentation_url: "https://docs.github.com/rest",
 };
 
-let stub: ProviderStub | undefined;
-afterEach(async () => {
-  await stub?.close();
-  stub = undefined;
-});
-
-async function github(routes: Record<string, StubRoute>) {
-  stub = await startProviderStub(routes);
+const stub = onProviderStub((url) => {
   return new GitHubProvider({
     clientId: "Iv1.8a61f9b3a7aba766",
     clientSecret: "s3cret",
-    urls: { web: stub.url, api: stub.url },
+    urls: { web: url, api: url },
     ...fastRetries,
   });
-}
+});
+const github = stub.start;
 
 describe("GitHubProvider against GitHub's documented answers", () => {
   it("builds the authorization URL with space-separated scopes and PKCE", async () => {
@@ -83,7 +70,7 @@ describe("GitHubProvider against GitHub's documented answers", () => {
       accessToken: tokenAnswer.access_token,
       scopes: ["repo", "gist"],
     });
-    const request = stub?.calls(`POST ${TOKEN}`)[0];
+    const request = stub.calls(`POST ${TOKEN}`)[0];
     expect(request?.headers.accept).toBe("application/json");
     expect(formOf(request)).toMatchObject({
       code: "code-1",
@@ -99,14 +86,14 @@ describe("GitHubProvider against GitHub's documented answers", () => {
       .catch((e) => e);
     expect(error).toBeInstanceOf(OAuthError);
     expect(error).toMatchObject({ code: "bad_verification_code", status: 200 });
-    expect(stub?.calls(`POST ${TOKEN}`)).toHaveLength(1);
+    expect(stub.calls(`POST ${TOKEN}`)).toHaveLength(1);
   });
 
   it("refreshes a GitHub App token and keeps its expiry", async () => {
     const provider = await github({ [`POST ${TOKEN}`]: { status: 200, body: expiringAnswer } });
     const tokens = await provider.refresh("ghr_old");
     expect(tokens).toMatchObject({ expiresIn: 28800, refreshToken: expiringAnswer.refresh_token });
-    expect(formOf(stub?.calls(`POST ${TOKEN}`)[0])).toMatchObject({
+    expect(formOf(stub.calls(`POST ${TOKEN}`)[0])).toMatchObject({
       grant_type: "refresh_token",
       refresh_token: "ghr_old",
     });
@@ -123,7 +110,7 @@ describe("GitHubProvider against GitHub's documented answers", () => {
   it("names the account by its login, with the headers GitHub's API requires", async () => {
     const provider = await github({ "GET /user": { status: 200, body: octocat } });
     expect(await provider.getNickname("gho_x")).toBe("octocat");
-    const headers = stub?.calls("GET /user")[0]?.headers;
+    const headers = stub.calls("GET /user")[0]?.headers;
     expect(headers).toMatchObject({
       authorization: "Bearer gho_x",
       "user-agent": "gumstack",
@@ -146,7 +133,7 @@ describe("GitHubProvider against GitHub's documented answers", () => {
       ],
     });
     expect(await provider.getNickname("gho_x")).toBe("octocat");
-    expect(stub?.calls("GET /user")).toHaveLength(2);
+    expect(stub.calls("GET /user")).toHaveLength(2);
   });
 
   it("revokes by deleting the app's grant with the client credentials", async () => {
@@ -154,7 +141,7 @@ describe("GitHubProvider against GitHub's documented answers", () => {
       "DELETE /applications/Iv1.8a61f9b3a7aba766/grant": { status: 204 },
     });
     await provider.revoke("gho_x");
-    const request = stub?.calls("DELETE /applications/Iv1.8a61f9b3a7aba766/grant")[0];
+    const request = stub.calls("DELETE /applications/Iv1.8a61f9b3a7aba766/grant")[0];
     expect(basicOf(request)).toBe("Iv1.8a61f9b3a7aba766:s3cret");
     expect(JSON.parse(request?.body ?? "")).toEqual({ access_token: "gho_x" });
   });
@@ -165,7 +152,7 @@ describe("GitHubProvider against GitHub's documented answers", () => {
       "DELETE /applications/Iv1.8a61f9b3a7aba766/grant": { status: 204 },
     });
     await provider.revoke("ghr_current");
-    const request = stub?.calls("DELETE /applications/Iv1.8a61f9b3a7aba766/grant")[0];
+    const request = stub.calls("DELETE /applications/Iv1.8a61f9b3a7aba766/grant")[0];
     expect(JSON.parse(request?.body ?? "")).toEqual({ access_token: expiringAnswer.access_token });
   });
 });

@@ -1,12 +1,6 @@
 import { OAuthError } from "@gumstack/oauth";
-import { afterEach, describe, expect, it } from "vitest";
-import {
-  fastRetries,
-  formOf,
-  type ProviderStub,
-  type StubRoute,
-  startProviderStub,
-} from "../testing/provider-stub.js";
+import { describe, expect, it } from "vitest";
+import { fastRetries, formOf, onProviderStub } from "../testing/provider-stub.js";
 import { GitLabProvider } from "./gitlab.js";
 
 // Answers as GitLab documents them: "OAuth 2.0 identity provider API" (token, refresh, revoke)
@@ -26,21 +20,15 @@ const invalidGrant = {
 };
 const user = { id: 1, username: "john_smith", name: "John Smith", state: "active" };
 
-let stub: ProviderStub | undefined;
-afterEach(async () => {
-  await stub?.close();
-  stub = undefined;
-});
-
-async function gitlab(routes: Record<string, StubRoute>) {
-  stub = await startProviderStub(routes);
+const stub = onProviderStub((url) => {
   return new GitLabProvider({
     clientId: "gl-cid",
     clientSecret: "gl-secret",
-    urls: { gitlab: `${stub.url}/gitlab/` },
+    urls: { gitlab: `${url}/gitlab/` },
     ...fastRetries,
   });
-}
+});
+const gitlab = stub.start;
 
 describe("GitLabProvider against GitLab's documented answers", () => {
   it("authorizes under a self-managed base path, always asking for read_user", async () => {
@@ -65,7 +53,7 @@ describe("GitLabProvider against GitLab's documented answers", () => {
       refreshToken: tokenAnswer.refresh_token,
       scopes: ["read_user", "read_api"],
     });
-    expect(formOf(stub?.calls("POST /gitlab/oauth/token")[0])).toMatchObject({
+    expect(formOf(stub.calls("POST /gitlab/oauth/token")[0])).toMatchObject({
       client_id: "gl-cid",
       client_secret: "gl-secret",
     });
@@ -86,7 +74,7 @@ describe("GitLabProvider against GitLab's documented answers", () => {
   it("revokes with RFC 7009 and the client credentials", async () => {
     const provider = await gitlab({ "POST /gitlab/oauth/revoke": { status: 200, body: {} } });
     await provider.revoke?.(tokenAnswer.refresh_token);
-    expect(formOf(stub?.calls("POST /gitlab/oauth/revoke")[0])).toEqual({
+    expect(formOf(stub.calls("POST /gitlab/oauth/revoke")[0])).toEqual({
       token: tokenAnswer.refresh_token,
       client_id: "gl-cid",
       client_secret: "gl-secret",

@@ -1,12 +1,6 @@
 import { OAuthError } from "@gumstack/oauth";
-import { afterEach, describe, expect, it } from "vitest";
-import {
-  fastRetries,
-  formOf,
-  type ProviderStub,
-  type StubRoute,
-  startProviderStub,
-} from "../testing/provider-stub.js";
+import { describe, expect, it } from "vitest";
+import { fastRetries, formOf, onProviderStub } from "../testing/provider-stub.js";
 import { GoogleProvider } from "./google.js";
 
 // Answers as Google documents them: "Using OAuth 2.0 for Web Server Applications" (token,
@@ -33,22 +27,16 @@ const userinfo = {
   name: "Ada",
 };
 
-let stub: ProviderStub | undefined;
-afterEach(async () => {
-  await stub?.close();
-  stub = undefined;
-});
-
-async function google(routes: Record<string, StubRoute>) {
-  stub = await startProviderStub(routes);
-  const urls = { accounts: stub.url, oauth2: stub.url, openid: stub.url };
+const stub = onProviderStub((url) => {
+  const urls = { accounts: url, oauth2: url, openid: url };
   return new GoogleProvider({
     clientId: "cid.apps.googleusercontent.com",
     clientSecret: "GOCSPX-s",
     urls,
     ...fastRetries,
   });
-}
+});
+const google = stub.start;
 
 describe("GoogleProvider against Google's documented answers", () => {
   it("asks for offline access and consent, and always for openid email", async () => {
@@ -66,7 +54,7 @@ describe("GoogleProvider against Google's documented answers", () => {
       codeVerifier: "ver",
     });
     expect(tokens).toMatchObject({ refreshToken: tokenAnswer.refresh_token, expiresIn: 3920 });
-    expect(formOf(stub?.calls("POST /token")[0])).toMatchObject({
+    expect(formOf(stub.calls("POST /token")[0])).toMatchObject({
       grant_type: "authorization_code",
       code_verifier: "ver",
       client_secret: "GOCSPX-s",
@@ -103,7 +91,7 @@ describe("GoogleProvider against Google's documented answers", () => {
       ],
     });
     await provider.revoke?.("1//rt");
-    expect(formOf(stub?.calls("POST /revoke")[0])).toMatchObject({ token: "1//rt" });
+    expect(formOf(stub.calls("POST /revoke")[0])).toMatchObject({ token: "1//rt" });
     await expect(provider.revoke?.("1//rt")).rejects.toMatchObject({ code: "invalid_token" });
   });
 });

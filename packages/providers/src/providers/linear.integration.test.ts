@@ -1,12 +1,6 @@
 import { OAuthError, ProviderResponseError } from "@gumstack/oauth";
-import { afterEach, describe, expect, it } from "vitest";
-import {
-  fastRetries,
-  formOf,
-  type ProviderStub,
-  type StubRoute,
-  startProviderStub,
-} from "../testing/provider-stub.js";
+import { describe, expect, it } from "vitest";
+import { fastRetries, formOf, onProviderStub } from "../testing/provider-stub.js";
 import { LinearProvider } from "./linear.js";
 
 // Answers as Linear documents them ("OAuth 2.0 authentication", GraphQL API). Its token answer
@@ -30,21 +24,15 @@ const notAuthenticated = {
   ],
 };
 
-let stub: ProviderStub | undefined;
-afterEach(async () => {
-  await stub?.close();
-  stub = undefined;
-});
-
-async function linear(routes: Record<string, StubRoute>) {
-  stub = await startProviderStub(routes);
+const stub = onProviderStub((url) => {
   return new LinearProvider({
     clientId: "lin-cid",
     clientSecret: "lin-secret",
-    urls: { web: stub.url, api: stub.url },
+    urls: { web: url, api: url },
     ...fastRetries,
   });
-}
+});
+const linear = stub.start;
 
 describe("LinearProvider against Linear's documented answers", () => {
   it("asks for comma-separated scopes at linear.app/oauth/authorize", async () => {
@@ -66,7 +54,7 @@ describe("LinearProvider against Linear's documented answers", () => {
       expiresIn: 86399,
       refreshToken: "lin_refresh_8a71e8b1",
     });
-    expect(formOf(stub?.calls("POST /oauth/token")[0])).toMatchObject({
+    expect(formOf(stub.calls("POST /oauth/token")[0])).toMatchObject({
       client_id: "lin-cid",
       client_secret: "lin-secret",
     });
@@ -87,7 +75,7 @@ describe("LinearProvider against Linear's documented answers", () => {
   it("names the account from the GraphQL viewer query", async () => {
     const provider = await linear({ "POST /graphql": { status: 200, body: viewer } });
     expect(await provider.getNickname("lin_oauth_x")).toBe("ada@example.com");
-    const request = stub?.calls("POST /graphql")[0];
+    const request = stub.calls("POST /graphql")[0];
     expect(request?.headers["content-type"]).toBe("application/json");
     expect(JSON.parse(request?.body ?? "").query).toContain("viewer");
   });
@@ -102,7 +90,7 @@ describe("LinearProvider against Linear's documented answers", () => {
   it("revokes at /oauth/revoke with the token and the client credentials", async () => {
     const provider = await linear({ "POST /oauth/revoke": { status: 200 } });
     await provider.revoke?.("lin_refresh_8a71e8b1");
-    expect(formOf(stub?.calls("POST /oauth/revoke")[0])).toEqual({
+    expect(formOf(stub.calls("POST /oauth/revoke")[0])).toEqual({
       token: "lin_refresh_8a71e8b1",
       client_id: "lin-cid",
       client_secret: "lin-secret",

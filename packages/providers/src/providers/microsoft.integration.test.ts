@@ -1,12 +1,6 @@
 import { OAuthError, ProviderResponseError } from "@gumstack/oauth";
-import { afterEach, describe, expect, it } from "vitest";
-import {
-  fastRetries,
-  formOf,
-  type ProviderStub,
-  type StubRoute,
-  startProviderStub,
-} from "../testing/provider-stub.js";
+import { describe, expect, it } from "vitest";
+import { fastRetries, formOf, onProviderStub } from "../testing/provider-stub.js";
 import { MicrosoftProvider } from "./microsoft.js";
 
 // Answers as Microsoft documents them: "Microsoft identity platform and OAuth 2.0 authorization
@@ -41,22 +35,16 @@ const invalidToken = {
   error: { code: "InvalidAuthenticationToken", message: "Access token is empty." },
 };
 
-let stub: ProviderStub | undefined;
-afterEach(async () => {
-  await stub?.close();
-  stub = undefined;
-});
-
-async function microsoft(routes: Record<string, StubRoute>) {
-  stub = await startProviderStub(routes);
+const stub = onProviderStub((url) => {
   return new MicrosoftProvider({
     clientId: "ms-cid",
     clientSecret: "ms-secret",
     tenant: TENANT,
-    urls: { login: stub.url, graph: stub.url },
+    urls: { login: url, graph: url },
     ...fastRetries,
   });
-}
+});
+const microsoft = stub.start;
 
 describe("MicrosoftProvider against Microsoft's documented answers", () => {
   it("authorizes in the tenant, always asking for User.Read and offline_access", async () => {
@@ -76,7 +64,7 @@ describe("MicrosoftProvider against Microsoft's documented answers", () => {
       codeVerifier: "ver",
     });
     expect(tokens).toMatchObject({ expiresIn: 3599, refreshToken: tokenAnswer.refresh_token });
-    expect(formOf(stub?.calls(TOKEN)[0])).toMatchObject({
+    expect(formOf(stub.calls(TOKEN)[0])).toMatchObject({
       client_id: "ms-cid",
       client_secret: "ms-secret",
       code_verifier: "ver",

@@ -1,12 +1,5 @@
-import { afterEach, describe, expect, it } from "vitest";
-import {
-  basicOf,
-  fastRetries,
-  formOf,
-  type ProviderStub,
-  type StubRoute,
-  startProviderStub,
-} from "../testing/provider-stub.js";
+import { describe, expect, it } from "vitest";
+import { basicOf, fastRetries, formOf, onProviderStub } from "../testing/provider-stub.js";
 import { NotionProvider } from "./notion.js";
 
 // Answers as Notion documents them: "Create a token", "Refresh a token", "Revoke token",
@@ -48,21 +41,15 @@ const invalidGrant = {
   error_description: "Token has been expired or revoked.",
 };
 
-let stub: ProviderStub | undefined;
-afterEach(async () => {
-  await stub?.close();
-  stub = undefined;
-});
-
-async function notion(routes: Record<string, StubRoute>) {
-  stub = await startProviderStub(routes);
+const stub = onProviderStub((url) => {
   return new NotionProvider({
     clientId: "notion-cid",
     clientSecret: "notion-secret",
-    urls: { api: stub.url },
+    urls: { api: url },
     ...fastRetries,
   });
-}
+});
+const notion = stub.start;
 
 describe("NotionProvider against Notion's documented answers", () => {
   it("asks for owner=user, without PKCE", async () => {
@@ -80,7 +67,7 @@ describe("NotionProvider against Notion's documented answers", () => {
     expect(tokens).toMatchObject({ accessToken: "ntn_e202e8c90990", refreshToken: "nrt_4e1f07b2" });
     expect(tokens.expiresIn).toBeUndefined();
     expect(provider.defaultTokenLifetime).toBe(86_400);
-    expect(basicOf(stub?.calls("POST /v1/oauth/token")[0])).toBe("notion-cid:notion-secret");
+    expect(basicOf(stub.calls("POST /v1/oauth/token")[0])).toBe("notion-cid:notion-secret");
   });
 
   it("takes a legacy answer without refresh token (a token that never expires)", async () => {
@@ -98,7 +85,7 @@ describe("NotionProvider against Notion's documented answers", () => {
       ],
     });
     expect((await provider.refresh("nrt_old")).refreshToken).toBe("nrt_4e1f07b2");
-    expect(formOf(stub?.calls("POST /v1/oauth/token")[0])).toEqual({
+    expect(formOf(stub.calls("POST /v1/oauth/token")[0])).toEqual({
       grant_type: "refresh_token",
       refresh_token: "nrt_old",
     });
@@ -111,7 +98,7 @@ describe("NotionProvider against Notion's documented answers", () => {
   it("names the connection by its workspace, sending Notion-Version", async () => {
     const provider = await notion({ "GET /v1/users/me": { status: 200, body: botUser } });
     expect(await provider.getNickname("ntn_x")).toBe("Ada's Notion Workspace");
-    expect(stub?.calls("GET /v1/users/me")[0]?.headers["notion-version"]).toBe("2022-06-28");
+    expect(stub.calls("GET /v1/users/me")[0]?.headers["notion-version"]).toBe("2022-06-28");
   });
 
   it("revokes with Basic auth and a JSON body", async () => {
@@ -119,7 +106,7 @@ describe("NotionProvider against Notion's documented answers", () => {
       "POST /v1/oauth/revoke": { status: 200, body: { request_id: "3c90c3cc" } },
     });
     await provider.revoke("ntn_x");
-    const request = stub?.calls("POST /v1/oauth/revoke")[0];
+    const request = stub.calls("POST /v1/oauth/revoke")[0];
     expect(basicOf(request)).toBe("notion-cid:notion-secret");
     expect(request?.headers["notion-version"]).toBe("2022-06-28");
     expect(JSON.parse(request?.body ?? "")).toEqual({ token: "ntn_x" });

@@ -1,12 +1,6 @@
 import { OAuthError } from "@gumstack/oauth";
-import { afterEach, describe, expect, it } from "vitest";
-import {
-  fastRetries,
-  formOf,
-  type ProviderStub,
-  type StubRoute,
-  startProviderStub,
-} from "../testing/provider-stub.js";
+import { describe, expect, it } from "vitest";
+import { fastRetries, formOf, onProviderStub } from "../testing/provider-stub.js";
 import { SalesforceProvider } from "./salesforce.js";
 
 // Answers as Salesforce documents them: "OAuth 2.0 Web Server Flow" (no expires_in; instance_url,
@@ -33,21 +27,15 @@ const userinfo = {
   email: "admin@mycompany.com",
 };
 
-let stub: ProviderStub | undefined;
-afterEach(async () => {
-  await stub?.close();
-  stub = undefined;
-});
-
-async function salesforce(routes: Record<string, StubRoute>) {
-  stub = await startProviderStub(routes);
+const stub = onProviderStub((url) => {
   return new SalesforceProvider({
     clientId: "3MVG9",
     clientSecret: "sf-secret",
-    urls: { login: stub.url },
+    urls: { login: url },
     ...fastRetries,
   });
-}
+});
+const salesforce = stub.start;
 
 describe("SalesforceProvider against Salesforce's documented answers", () => {
   it("always asks for refresh_token and openid", async () => {
@@ -71,7 +59,7 @@ describe("SalesforceProvider against Salesforce's documented answers", () => {
     expect(provider.defaultTokenLifetime).toBe(900);
     expect(tokens.raw.instance_url).toBe("https://yourInstance.salesforce.com");
     expect(tokens.extras).toEqual({ instance_url: "https://yourInstance.salesforce.com" });
-    expect(formOf(stub?.calls(`POST ${OAUTH}/token`)[0])).toMatchObject({
+    expect(formOf(stub.calls(`POST ${OAUTH}/token`)[0])).toMatchObject({
       client_id: "3MVG9",
       client_secret: "sf-secret",
       code_verifier: "ver",
@@ -100,6 +88,6 @@ describe("SalesforceProvider against Salesforce's documented answers", () => {
   it("revokes at /services/oauth2/revoke", async () => {
     const provider = await salesforce({ [`POST ${OAUTH}/revoke`]: { status: 200 } });
     await provider.revoke?.("5Aep");
-    expect(formOf(stub?.calls(`POST ${OAUTH}/revoke`)[0])).toMatchObject({ token: "5Aep" });
+    expect(formOf(stub.calls(`POST ${OAUTH}/revoke`)[0])).toMatchObject({ token: "5Aep" });
   });
 });

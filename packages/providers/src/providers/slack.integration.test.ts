@@ -1,12 +1,6 @@
 import { OAuthError } from "@gumstack/oauth";
-import { afterEach, describe, expect, it } from "vitest";
-import {
-  basicOf,
-  fastRetries,
-  type ProviderStub,
-  type StubRoute,
-  startProviderStub,
-} from "../testing/provider-stub.js";
+import { describe, expect, it } from "vitest";
+import { basicOf, fastRetries, onProviderStub } from "../testing/provider-stub.js";
 import { SlackProvider } from "./slack.js";
 
 // Answers as Slack documents them: oauth.v2.access (install, token rotation), auth.test,
@@ -43,21 +37,15 @@ const authTest = {
   user_id: "W12345678",
 };
 
-let stub: ProviderStub | undefined;
-afterEach(async () => {
-  await stub?.close();
-  stub = undefined;
-});
-
-async function slack(routes: Record<string, StubRoute>) {
-  stub = await startProviderStub(routes);
+const stub = onProviderStub((url) => {
   return new SlackProvider({
     clientId: "2141029472.691202649728",
     clientSecret: "e1b9e11d",
-    urls: { slack: stub.url },
+    urls: { slack: url },
     ...fastRetries,
   });
-}
+});
+const slack = stub.start;
 
 describe("SlackProvider against Slack's documented answers", () => {
   it("asks for user scopes in user_scope and bot: scopes in scope, comma-separated", async () => {
@@ -88,7 +76,7 @@ describe("SlackProvider against Slack's documented answers", () => {
       extras: { team_id: "T9TK3CUKW" },
     });
     expect(tokens.raw.access_token).toBe(install.access_token);
-    expect(basicOf(stub?.calls(ACCESS)[0])).toBe("2141029472.691202649728:e1b9e11d");
+    expect(basicOf(stub.calls(ACCESS)[0])).toBe("2141029472.691202649728:e1b9e11d");
   });
 
   it("returns the bot token when the install has no user token", async () => {
@@ -124,8 +112,6 @@ describe("SlackProvider against Slack's documented answers", () => {
   it("names the account as user (workspace) through auth.test", async () => {
     const provider = await slack({ "POST /api/auth.test": { status: 200, body: authTest } });
     expect(await provider.getNickname("xoxp-1234")).toBe("grace (Subarachnoid Workspace)");
-    await stub?.close();
-    stub = undefined;
     const refused = await slack({
       "POST /api/auth.test": { status: 200, body: { ok: false, error: "invalid_auth" } },
     });
@@ -137,7 +123,7 @@ describe("SlackProvider against Slack's documented answers", () => {
       "POST /api/auth.revoke": { status: 200, body: { ok: true, revoked: true } },
     });
     await provider.revoke("xoxp-1234");
-    expect(stub?.calls("POST /api/auth.revoke")[0]?.headers.authorization).toBe("Bearer xoxp-1234");
+    expect(stub.calls("POST /api/auth.revoke")[0]?.headers.authorization).toBe("Bearer xoxp-1234");
   });
 
   it("waits out a 429 with Retry-After on auth.test, then succeeds", async () => {
@@ -148,6 +134,6 @@ describe("SlackProvider against Slack's documented answers", () => {
       ],
     });
     expect(await provider.getNickname("xoxp-1234")).toBe("grace (Subarachnoid Workspace)");
-    expect(stub?.calls("POST /api/auth.test")).toHaveLength(2);
+    expect(stub.calls("POST /api/auth.test")).toHaveLength(2);
   });
 });

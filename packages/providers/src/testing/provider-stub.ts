@@ -1,4 +1,5 @@
 import { type RecordedRequest, startScriptedServer } from "@gumstack/oauth/testing";
+import { afterEach } from "vitest";
 
 /** One answer of the stub: a provider's documented response, or a hang (for timeouts). */
 export type StubAnswer =
@@ -49,6 +50,30 @@ export async function startProviderStub(
     url: server.url,
     calls: (route) => seen.get(route) ?? [],
     close: () => server.close(),
+  };
+}
+
+/**
+ * A provider under test on a stub of its own: `start(routes)` starts the stub (closing the one
+ * before, if any) and builds the provider on its URL with `make`; the stub is closed after each
+ * test; `calls` reads what the current stub received.
+ */
+export function onProviderStub<P>(make: (url: string) => P): {
+  start(routes: Readonly<Record<string, StubRoute>>): Promise<P>;
+  calls(route: string): RecordedRequest[];
+} {
+  let stub: ProviderStub | undefined;
+  afterEach(async () => {
+    await stub?.close();
+    stub = undefined;
+  });
+  return {
+    async start(routes) {
+      await stub?.close();
+      stub = await startProviderStub(routes);
+      return make(stub.url);
+    },
+    calls: (route) => stub?.calls(route) ?? [],
   };
 }
 
