@@ -3,14 +3,13 @@ import { html } from "hono/html";
 import type { AppEnv } from "../env.js";
 import { callsChart } from "./activity-chart.js";
 import { type Html, moment } from "./html.js";
-import { layout } from "./layout.js";
-import { sendPage, signedIn } from "./respond.js";
+import { signedIn } from "./respond.js";
 import {
   apiServerPath,
   loadServer,
   requireOwner,
+  sendServerPage,
   serverPath,
-  serverTabs,
 } from "./server-common.js";
 import { type Activity, activity } from "./shapes.js";
 
@@ -49,7 +48,8 @@ function recentTable(recent: Activity["recent"]): Html {
 export function registerActivityPage(app: Hono<AppEnv>) {
   app.get(
     "/servers/:name/activity",
-    signedIn(app, async ({ c, api, me }) => {
+    signedIn(app, async (context) => {
+      const { c, api } = context;
       const name = c.req.param("name") ?? "";
       const server = await loadServer(api, name);
       requireOwner(server);
@@ -60,8 +60,7 @@ export function registerActivityPage(app: Hono<AppEnv>) {
         `${apiServerPath(name)}/activity?hours=${hours}`,
       );
       const base = serverPath(name);
-      const body = html`${serverTabs(server, "activity")}
-<nav aria-label="Period"><ul class="actions">${RANGES.map(
+      const content = html`<nav aria-label="Period"><ul class="actions">${RANGES.map(
         ([h, label]) =>
           html`<li><a href="${base}/activity?hours=${h}"${h === hours ? html` aria-current="page"` : ""}>${label}</a></li>`,
       )}</ul></nav>
@@ -69,10 +68,7 @@ ${callsChart(data.series)}
 <h2>Per tool</h2>
 ${toolsTable(data.tools)}
 ${recentTable(data.recent)}`;
-      return sendPage(
-        c,
-        layout({ title: `${server.name}: activity`, me, section: "servers" }, body),
-      );
+      return sendServerPage(context, server, "activity", content);
     }),
   );
 }

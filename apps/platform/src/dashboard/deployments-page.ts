@@ -2,15 +2,13 @@ import type { Hono } from "hono";
 import { html } from "hono/html";
 import type { AppEnv } from "../env.js";
 import { badge, type Html, moment } from "./html.js";
-import { layout } from "./layout.js";
-import { sendPage, signedIn } from "./respond.js";
+import { signedIn } from "./respond.js";
 import {
   apiServerPath,
   loadServer,
-  redeployBanner,
   requireOwner,
+  sendServerPage,
   serverPath,
-  serverTabs,
 } from "./server-common.js";
 import { type Deployment, deploymentList, type LogLine, logLines } from "./shapes.js";
 
@@ -58,7 +56,8 @@ ${
 export function registerDeploymentsPage(app: Hono<AppEnv>) {
   app.get(
     "/servers/:name/deployments",
-    signedIn(app, async ({ c, api, me }) => {
+    signedIn(app, async (context) => {
+      const { c, api } = context;
       const name = c.req.param("name") ?? "";
       const server = await loadServer(api, name);
       requireOwner(server);
@@ -75,22 +74,9 @@ export function registerDeploymentsPage(app: Hono<AppEnv>) {
           )
         : undefined;
       const base = serverPath(name);
-      const body = html`${serverTabs(server, "deployments")}
-${redeployBanner(server, me.csrfToken, `${base}/deployments`)}
-${deployments.length === 0 ? html`<p>This server has not been deployed yet.</p>` : deploymentsTable(base, deployments, shown?.id)}
+      const content = html`${deployments.length === 0 ? html`<p>This server has not been deployed yet.</p>` : deploymentsTable(base, deployments, shown?.id)}
 ${shown && logs ? logView(shown.id, logs.lines) : ""}`;
-      return sendPage(
-        c,
-        layout(
-          {
-            title: `${server.name}: deployments`,
-            me,
-            section: "servers",
-            notice: c.req.query("notice"),
-          },
-          body,
-        ),
-      );
+      return sendServerPage(context, server, "deployments", content);
     }),
   );
 }

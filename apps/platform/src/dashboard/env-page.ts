@@ -3,15 +3,13 @@ import { html } from "hono/html";
 import type { AppEnv } from "../env.js";
 import { ApiFailure } from "./api.js";
 import { actionButton, type Html, moment } from "./html.js";
-import { layout } from "./layout.js";
-import { formOf, localPath, type PageContext, sendPage, signedIn } from "./respond.js";
+import { formOf, localPath, type PageContext, signedIn } from "./respond.js";
 import {
   apiServerPath,
   loadServer,
-  redeployBanner,
   requireOwner,
+  sendServerPage,
   serverPath,
-  serverTabs,
 } from "./server-common.js";
 import { type EnvVariable, envList } from "./shapes.js";
 
@@ -63,29 +61,15 @@ ${state ? html`<p class="error" role="alert" id="env-problem">${state.problem}</
 }
 
 async function envPage(context: PageContext, name: string, state?: EnvFormState) {
-  const { c, api, me } = context;
+  const { api, me } = context;
   const server = await loadServer(api, name);
   requireOwner(server);
   const { variables } = await api.json(envList, "GET", `${apiServerPath(name)}/env`);
   const base = serverPath(name);
-  const body = html`${serverTabs(server, "env")}
-${redeployBanner(server, me.csrfToken, `${base}/env`)}
-<p>The server's processes get these variables when they start: a change takes effect at the next deploy.</p>
+  const content = html`<p>The server's processes get these variables when they start: a change takes effect at the next deploy.</p>
 ${variablesTable(base, variables, me.csrfToken)}
 ${addForm(base, me.csrfToken, state)}`;
-  return sendPage(
-    c,
-    layout(
-      {
-        title: `${server.name}: environment`,
-        me,
-        section: "servers",
-        notice: c.req.query("notice"),
-      },
-      body,
-    ),
-    state ? 400 : 200,
-  );
+  return sendServerPage(context, server, "env", content, state ? 400 : 200);
 }
 
 /** The owner's environment variables (write-only values) and the redeploy that applies them. */

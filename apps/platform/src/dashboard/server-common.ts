@@ -1,7 +1,9 @@
 import { html } from "hono/html";
 import { type Api, ApiFailure } from "./api.js";
 import type { Html } from "./html.js";
-import { type ServerListItem, serverList } from "./shapes.js";
+import { layout } from "./layout.js";
+import { type PageContext, sendPage } from "./respond.js";
+import { type ServerListItem, serverList, serverListItem } from "./shapes.js";
 
 export const serverPath = (name: string) => `/servers/${encodeURIComponent(name)}`;
 export const apiServerPath = (name: string) => `/api/servers/${encodeURIComponent(name)}`;
@@ -12,9 +14,13 @@ export async function listServers(api: Api): Promise<ServerListItem[]> {
 
 /** One server as the list shows it to this user; a 404 page when there is none by that name. */
 export async function loadServer(api: Api, name: string): Promise<ServerListItem> {
-  const server = (await listServers(api)).find((s) => s.name === name);
-  if (!server) throw new ApiFailure(404, "not_found", `There is no server named ${name}.`);
-  return server;
+  try {
+    return await api.json(serverListItem, "GET", apiServerPath(name));
+  } catch (error) {
+    if (error instanceof ApiFailure && error.status === 404)
+      throw new ApiFailure(404, "not_found", `There is no server named ${name}.`);
+    throw error;
+  }
 }
 
 /** Management pages are the owner's: for anyone else they do not exist (as in the API). */
@@ -25,24 +31,49 @@ export function requireOwner(server: ServerListItem): void {
 
 type Tab = "overview" | "env" | "deployments" | "activity";
 
-export function serverTabs(server: ServerListItem, current: Tab): Html {
+/** A server's pages: the overview for everyone, the rest for its owner. */
+const tabs: Record<Tab, { label: string; path: string; ownerOnly: boolean; banner: boolean }> = {
+  overview: { label: "Overview", path: "", ownerOnly: false, banner: true },
+  env: { label: "Environment", path: "/env", ownerOnly: true, banner: true },
+  deployments: { label: "Deployments", path: "/deployments", ownerOnly: true, banner: true },
+  activity: { label: "Activity", path: "/activity", ownerOnly: true, banner: false },
+};
+
+function serverTabs(server: ServerListItem, current: Tab): Html {
   const base = serverPath(server.name);
-  const tabs: Array<[Tab, string, string]> = [["overview", "Overview", base]];
-  if (server.owned) {
-    tabs.push(
-      ["env", "Environment", `${base}/env`],
-      ["deployments", "Deployments", `${base}/deployments`],
-      ["activity", "Activity", `${base}/activity`],
-    );
-  }
-  return html`<nav class="tabs" aria-label="${server.name}"><ul>${tabs.map(
-    ([tab, label, href]) =>
-      html`<li><a href="${href}"${tab === current ? html` aria-current="page"` : ""}>${label}</a></li>`,
+  const shown = (Object.keys(tabs) as Tab[]).filter((tab) => server.owned || !tabs[tab].ownerOnly);
+  return html`<nav class="tabs" aria-label="${server.name}"><ul>${shown.map(
+    (tab) =>
+      html`<li><a href="${base}${tabs[tab].path}"${tab === current ? html` aria-current="page"` : ""}>${tabs[tab].label}</a></li>`,
   )}</ul></nav>`;
 }
 
+/**
+ * Sends one of a server's pages: its tabs, the redeploy banner (on the pages that show it), then
+ * `content`, in the layout, titled after the server and the page.
+ */
+export function sendServerPage(
+  { c, me }: PageContext,
+  server: ServerListItem,
+  tab: Tab,
+  content: Html,
+  status: 200 | 400 = 200,
+): ReturnType<typeof sendPage> {
+  const { label, path, banner } = tabs[tab];
+  const here = `${serverPath(server.name)}${path}`;
+  const body = html`${serverTabs(server, tab)}
+${banner ? redeployBanner(server, me.csrfToken, here) : ""}
+${content}`;
+  const title = tab === "overview" ? server.name : `${server.name}: ${label.toLowerCase()}`;
+  return sendPage(
+    c,
+    layout({ title, me, section: "servers", notice: c.req.query("notice") }, body),
+    status,
+  );
+}
+
 /** Shown to the owner while variables changed since the running deployment started. */
-export function redeployBanner(server: ServerListItem, csrf: string, back: string): Html | string {
+function redeployBanner(server: ServerListItem, csrf: string, back: string): Html | string {
   if (!server.owned || !server.redeployPending) return "";
   return html`<div class="banner" role="region" aria-label="Redeploy pending">
 <p><strong>Redeploy pending:</strong> the environment changed since the running deployment started.</p>

@@ -5,15 +5,8 @@ import { type Account, accountSection, loadAccount } from "./account-section.js"
 import { ApiFailure } from "./api.js";
 import { clientSnippets } from "./client-snippets.js";
 import { authLabels, badge, type Html } from "./html.js";
-import { layout } from "./layout.js";
-import { formOf, type PageContext, sendPage, signedIn } from "./respond.js";
-import {
-  apiServerPath,
-  loadServer,
-  redeployBanner,
-  serverPath,
-  serverTabs,
-} from "./server-common.js";
+import { formOf, type PageContext, signedIn } from "./respond.js";
+import { apiServerPath, loadServer, sendServerPage, serverPath } from "./server-common.js";
 import { type ServerListItem, type Tool, toolList } from "./shapes.js";
 
 type Tools = { tools: Tool[] } | { unavailable: string };
@@ -49,15 +42,13 @@ async function overview(
   name: string,
   credentialProblem?: ApiFailure,
 ): Promise<Response> {
-  const { c, api, me } = context;
+  const { api, me } = context;
   const server = await loadServer(api, name);
   const [tools, account]: [Tools, Account] = await Promise.all([
     loadTools(context, server),
     loadAccount(api, server),
   ]);
-  const body = html`${serverTabs(server, "overview")}
-${redeployBanner(server, me.csrfToken, serverPath(server.name))}
-${server.description ? html`<p>${server.description}</p>` : ""}
+  const content = html`${server.description ? html`<p>${server.description}</p>` : ""}
 <dl class="facts">
 <dt>Status</dt><dd>${badge(server.status)}</dd>
 <dt>Authentication</dt><dd>${authLabels[server.authType]}</dd>
@@ -70,11 +61,7 @@ ${toolsSection(tools)}
 <p>Use one of <a href="/keys">your API keys</a> in place of <code>gsk_…</code>.</p>
 ${clientSnippets(server.name, server.mcpUrl)}
 </section>`;
-  return sendPage(
-    c,
-    layout({ title: server.name, me, section: "servers", notice: c.req.query("notice") }, body),
-    credentialProblem ? 400 : 200,
-  );
+  return sendServerPage(context, server, "overview", content, credentialProblem ? 400 : 200);
 }
 
 /** The server's page: status, what the user connects, its tools, and how to reach it. */
