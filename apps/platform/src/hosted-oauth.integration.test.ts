@@ -6,7 +6,7 @@ import { connectClient, cookiesOf, freePort, textOf } from "@gumstack/sdk/testin
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type SignedIn, type TestPlatform, testPlatform } from "./testing/api-client.js";
+import { callOver, type SignedIn, type TestPlatform, testPlatform } from "./testing/api-client.js";
 
 const exampleOauth = fileURLToPath(new URL("apps/example-oauth", `file://${repoRoot}`));
 
@@ -25,16 +25,7 @@ describe(`hosted oauth through the platform's /auth/callback [${testDriver}]`, (
   const cleanups: Array<() => Promise<void>> = [];
 
   const api = (as: SignedIn, method: string, path: string, body?: unknown) =>
-    fetch(`${url}${path}`, {
-      method,
-      redirect: "manual",
-      headers: {
-        cookie: as.cookie,
-        "x-csrf-token": as.csrfToken,
-        "content-type": "application/json",
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+    callOver(url, as, method, path, body);
   const whoami = () => client.callTool({ name: "whoami", arguments: {} });
   const connectLink = (result: unknown) => {
     const link = /(http:\/\/\S+\/auth\/start\/example-oauth\?ticket=\S+)/.exec(textOf(result))?.[1];

@@ -8,7 +8,7 @@ import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createListener } from "./listener.js";
-import { type SignedIn, type TestPlatform, testPlatform } from "./testing/api-client.js";
+import { callOver, type SignedIn, type TestPlatform, testPlatform } from "./testing/api-client.js";
 
 const exampleNone = fileURLToPath(new URL("apps/example-none", `file://${repoRoot}`));
 const exampleCred = fileURLToPath(new URL("apps/example-cred", `file://${repoRoot}`));
@@ -59,15 +59,7 @@ describe(`hosting example-none through the gateway [${testDriver}]`, () => {
   });
 
   const api = (method: string, path: string, body?: unknown) =>
-    fetch(`${url}${path}`, {
-      method,
-      headers: {
-        cookie: admin.cookie,
-        "x-csrf-token": admin.csrfToken,
-        "content-type": "application/json",
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+    callOver(url, admin, method, path, body);
   const summary = async () =>
     (await (await api("GET", "/api/servers/example-none")).json()) as {
       status: string;

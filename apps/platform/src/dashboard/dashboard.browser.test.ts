@@ -14,7 +14,7 @@ import {
 } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { type SignedIn, type TestPlatform, testPlatform } from "../testing/api-client.js";
+import { callOver, type SignedIn, type TestPlatform, testPlatform } from "../testing/api-client.js";
 
 const example = (name: string) =>
   fileURLToPath(new URL(`apps/example-${name}`, `file://${repoRoot}`));
@@ -56,15 +56,7 @@ describe(`the dashboard in a real browser [${testDriver}]`, () => {
   const cleanups: Array<() => Promise<unknown>> = [];
 
   const api = (method: string, path: string, body?: unknown) =>
-    fetch(`${url}${path}`, {
-      method,
-      headers: {
-        cookie: admin.cookie,
-        "x-csrf-token": admin.csrfToken,
-        "content-type": "application/json",
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+    callOver(url, admin, method, path, body);
 
   /** Clicks something that submits or navigates, and waits for the page it leads to. */
   async function go(target: Locator): Promise<void> {

@@ -18,6 +18,29 @@ export interface SignedIn {
   userId: string;
 }
 
+/**
+ * A call over HTTP to a platform listening at `url`, as a signed-in user, with a JSON body if
+ * any; a redirect is answered, not followed.
+ */
+export function callOver(
+  url: string,
+  as: SignedIn,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<Response> {
+  return fetch(`${url}${path}`, {
+    method,
+    redirect: "manual",
+    headers: {
+      cookie: as.cookie,
+      "x-csrf-token": as.csrfToken,
+      "content-type": "application/json",
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+
 /** The platform's app on a fresh database, called in process, with a cookie-carrying client. */
 export async function testPlatform(
   options: { publicUrl?: string; runner?: Omit<RunnerOptions, "log"> } = {},
