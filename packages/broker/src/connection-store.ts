@@ -18,6 +18,23 @@ export interface AccessGrant {
   extras: Record<string, string>;
 }
 
+/**
+ * A grant as a tool receives it from `getCredentials()`, in the SDK's snake_case; the platform
+ * sends the same object to hosted servers (as JSON, where the expiry becomes an ISO string).
+ */
+export function credentialsOf(grant: AccessGrant) {
+  return {
+    access_token: grant.accessToken,
+    token_type: grant.tokenType,
+    expires_at: grant.expiresAt,
+    scopes: grant.scopes,
+    provider: grant.provider,
+    nickname: grant.nickname,
+    connection_id: grant.connectionId,
+    extras: grant.extras,
+  };
+}
+
 export const tokenLocation = (id: string, field: "access_token" | "refresh_token") => ({
   table: "connections",
   id,

@@ -6,7 +6,7 @@ export {
   type Completed,
 } from "./authorize.js";
 export { type AccessRequest, Broker } from "./broker.js";
-export type { AccessGrant, ConnectionRow } from "./connection-store.js";
+export { type AccessGrant, type ConnectionRow, credentialsOf } from "./connection-store.js";
 export type { ConnectionSummary, Disconnected } from "./disconnect.js";
 export {
   CallbackError,

@@ -1,4 +1,4 @@
-import { ConnectionRequiredError, RefreshUnavailableError } from "@gumstack/broker";
+import { ConnectionRequiredError, credentialsOf, RefreshUnavailableError } from "@gumstack/broker";
 import { type Id, servers } from "@gumstack/db";
 import { ProviderUnavailableError } from "@gumstack/oauth";
 import { issueTicket, readContext, readFieldValues, runtimeSecretFor } from "@gumstack/runtime";
@@ -30,16 +30,7 @@ async function oauthCredentials(services: Services, server: ServerRow, userId: s
     });
     return {
       status: "ok",
-      credentials: {
-        access_token: grant.accessToken,
-        token_type: grant.tokenType,
-        expires_at: grant.expiresAt?.toISOString() ?? null,
-        scopes: grant.scopes,
-        provider: grant.provider,
-        nickname: grant.nickname,
-        connection_id: grant.connectionId,
-        extras: grant.extras,
-      },
+      credentials: credentialsOf(grant),
     };
   } catch (error) {
     if (error instanceof ConnectionRequiredError) {

@@ -1,4 +1,4 @@
-import { type Broker, ConnectionRequiredError } from "@gumstack/broker";
+import { type Broker, ConnectionRequiredError, credentialsOf } from "@gumstack/broker";
 import type { Database, Id } from "@gumstack/db";
 import type { Logger } from "@gumstack/log";
 import { issueTicket, readFieldValues } from "@gumstack/runtime";
@@ -50,16 +50,7 @@ export class LocalCredentialSource implements CredentialSource {
         provider,
       });
       call.handedOut.add(grant.accessToken);
-      return {
-        access_token: grant.accessToken,
-        token_type: grant.tokenType,
-        expires_at: grant.expiresAt,
-        scopes: grant.scopes,
-        provider: grant.provider,
-        nickname: grant.nickname,
-        connection_id: grant.connectionId,
-        extras: grant.extras,
-      };
+      return credentialsOf(grant);
     } catch (error) {
       if (!(error instanceof ConnectionRequiredError)) throw error;
       throw new AuthRequiredError(this.link(call, "connect"), error.reason, provider);
