@@ -37,7 +37,12 @@ describe(`accounts, sessions and API keys [${testDriver}]`, () => {
 
   it("sets the session cookie HttpOnly and SameSite=Lax, without Secure over plain http", async () => {
     const response = await platform.call("POST", "/api/auth/sign-up", {
-      body: { email: "c@example.com", password: PASSWORD, name: "C" },
+      body: {
+        invite: await platform.invite(),
+        email: "c@example.com",
+        password: PASSWORD,
+        name: "C",
+      },
     });
     const cookie = response.headers.get("set-cookie") ?? "";
     expect(cookie).toMatch(/^gs_session=[\w-]{43};/);
@@ -68,7 +73,12 @@ describe(`accounts, sessions and API keys [${testDriver}]`, () => {
   it("refuses a second account for one email, keeping the first", async () => {
     await platform.signUp("ada@example.com", PASSWORD);
     const again = await platform.call("POST", "/api/auth/sign-up", {
-      body: { email: "ada@example.com", password: "another password!", name: "Impostor" },
+      body: {
+        invite: await platform.invite(),
+        email: "ada@example.com",
+        password: "another password!",
+        name: "Impostor",
+      },
     });
     expect(again.status).toBe(409);
     expect(await again.json()).toMatchObject({

@@ -1,13 +1,17 @@
+import { flowPageHeaders } from "@gumstack/runtime";
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
+import { limitBodies } from "./body.js";
 import { registerDashboard } from "./dashboard/index.js";
 import type { AppEnv, Services } from "./env.js";
 import { notFound, onError } from "./errors.js";
+import { sameOriginWrites } from "./middleware/same-origin.js";
 import { registerApiKeysCreate } from "./routes/api-keys-create.js";
 import { registerApiKeysList } from "./routes/api-keys-list.js";
 import { registerApiKeysRevoke } from "./routes/api-keys-revoke.js";
 import { registerAuthForm } from "./routes/auth-form.js";
 import { registerOAuthFlow } from "./routes/auth-oauth.js";
+import { registerPasswordChange } from "./routes/auth-password.js";
 import { registerSignIn } from "./routes/auth-sign-in.js";
 import { registerSignOut } from "./routes/auth-sign-out.js";
 import { registerSignUp } from "./routes/auth-sign-up.js";
@@ -20,6 +24,7 @@ import { registerEnvPut } from "./routes/env-put.js";
 import { registerHealthz } from "./routes/healthz.js";
 import { registerInternalActivity } from "./routes/internal-activity.js";
 import { registerInternalCredentials } from "./routes/internal-credentials.js";
+import { registerInvites } from "./routes/invites.js";
 import { registerMe } from "./routes/me.js";
 import { registerServerActivity } from "./routes/server-activity.js";
 import { registerServerDeploy } from "./routes/server-deploy.js";
@@ -32,6 +37,9 @@ import { registerServersRegister } from "./routes/servers-register.js";
 export function createApp(services: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(requestId());
+  app.use(limitBodies());
+  app.use(sameOriginWrites(services.publicUrl));
+  app.use("/auth/*", flowPageHeaders());
   app.use(async function provideServices(c, next) {
     c.set("database", services.database);
     c.set("vault", services.vault);
@@ -43,6 +51,10 @@ export function createApp(services: Services): Hono<AppEnv> {
     c.set("apiKeys", services.apiKeys);
     c.set("broker", services.broker);
     c.set("providers", services.providers);
+    c.set("mcpOrigins", services.mcpOrigins);
+    c.set("trustProxy", services.trustProxy);
+    c.set("throttle", services.throttle);
+    c.set("limits", services.limits);
     await next();
   });
   registerHealthz(app);
@@ -50,6 +62,8 @@ export function createApp(services: Services): Hono<AppEnv> {
   registerSignIn(app);
   registerSignOut(app);
   registerMe(app);
+  registerPasswordChange(app);
+  registerInvites(app);
   registerApiKeysList(app);
   registerApiKeysCreate(app);
   registerApiKeysRevoke(app);

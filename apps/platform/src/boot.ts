@@ -2,8 +2,16 @@ import { createServer, type RequestListener } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Broker } from "@gumstack/broker";
 import type { Logger } from "@gumstack/log";
-import { ApiKeyVerifier, type Config, openStore, type Store } from "@gumstack/runtime";
+import {
+  ApiKeyVerifier,
+  type Config,
+  openStore,
+  originsOf,
+  type Store,
+  Throttle,
+} from "@gumstack/runtime";
 import { ensureFirstAdmin } from "./accounts/first-admin.js";
+import { defaultLimits, type Limits } from "./accounts/limits.js";
 import type { Services } from "./env.js";
 import { createListener } from "./listener.js";
 import { HostedProviders } from "./oauth/hosted-providers.js";
@@ -20,6 +28,12 @@ export interface ServiceParts extends Store {
   now?: () => number;
   /** The API-key and fresh-token memory (default 2 s; 0 turns it off, for tests). */
   cacheTtlMs?: number;
+  /** Browser origins besides ours that may call `/mcp/…`. */
+  mcpAllowedOrigins?: readonly string[];
+  /** Reverse proxies in front of the platform (see Config.trustProxy). */
+  trustProxy?: number;
+  /** Throttling limits (defaultLimits unless a test wants others). */
+  limits?: Partial<Limits>;
 }
 
 /** The platform's services over a store and a runner: the one place they are put together. */
@@ -36,6 +50,10 @@ export function assembleServices(parts: ServiceParts): Services {
     publicUrl,
     now,
     runner,
+    mcpOrigins: originsOf(publicUrl, parts.mcpAllowedOrigins),
+    trustProxy: parts.trustProxy ?? 0,
+    throttle: new Throttle(database.db, log, now),
+    limits: { ...defaultLimits, ...parts.limits },
     apiKeys: new ApiKeyVerifier(database.db, log, { now, ...cache }),
     providers,
     broker: new Broker({
@@ -57,7 +75,14 @@ export async function openServices(
   publicUrl = config.publicUrl ?? urlOf(config.host, config.port),
 ): Promise<Services> {
   const store = await openStore(config, log);
-  return assembleServices({ ...store, log, publicUrl, runner: createLocalRunner({ log }) });
+  return assembleServices({
+    ...store,
+    log,
+    publicUrl,
+    runner: createLocalRunner({ log }),
+    mcpAllowedOrigins: config.mcpAllowedOrigins,
+    trustProxy: config.trustProxy,
+  });
 }
 
 export interface RunningPlatform {

@@ -19,6 +19,8 @@ interface RouteContract {
   owned?: boolean;
   /** Public routes need no session. */
   public?: boolean;
+  /** Admins only: a signed-in user who is not one gets 403. */
+  admin?: boolean;
 }
 
 const example = (name: string) =>
@@ -47,6 +49,31 @@ const routes: RouteContract[] = [
     bad: { body: { email: "a@b.co" }, field: "password" },
   },
   { method: "POST", path: "/api/auth/sign-out", concrete: "/api/auth/sign-out" },
+  {
+    method: "POST",
+    path: "/api/auth/sign-out-everywhere",
+    concrete: "/api/auth/sign-out-everywhere",
+  },
+  {
+    method: "POST",
+    path: "/api/auth/password",
+    concrete: "/api/auth/password",
+    bad: { body: { currentPassword: "x", newPassword: "short" }, field: "newPassword" },
+  },
+  { method: "GET", path: "/api/invites", concrete: "/api/invites", admin: true },
+  {
+    method: "POST",
+    path: "/api/invites",
+    concrete: "/api/invites",
+    admin: true,
+    bad: { body: { days: 0 }, field: "days" },
+  },
+  {
+    method: "DELETE",
+    path: "/api/invites/:id",
+    concrete: "/api/invites/inv_00000000000000000000000000",
+    admin: true,
+  },
   { method: "GET", path: "/api/me", concrete: "/api/me" },
   { method: "GET", path: "/api/keys", concrete: "/api/keys" },
   {
@@ -153,7 +180,7 @@ describe(`control-plane contract [${testDriver}]`, () => {
 
   beforeAll(async () => {
     platform = await testPlatform();
-    owner = await platform.signUp("owner@example.com");
+    owner = await platform.signUpAdmin("owner@example.com");
     stranger = await platform.signUp("stranger@example.com");
     await platform.serverOf(owner, "owned-server");
     await platform.serverOf(owner, "cred-server", {
@@ -227,6 +254,17 @@ describe(`control-plane contract [${testDriver}]`, () => {
       });
       expect(response.status).toBe(404);
       expect(await response.json()).toMatchObject({ error: { code: "not_found" } });
+    });
+  }
+
+  for (const route of routes.filter((r) => r.admin)) {
+    it(`${route.method} ${route.path}: not an admin → 403`, async () => {
+      const response = await platform.call(route.method, fill(route.concrete), {
+        as: stranger,
+        ...bodyFor(route, {}),
+      });
+      expect(response.status).toBe(403);
+      expect(await response.json()).toMatchObject({ error: { code: "forbidden" } });
     });
   }
 

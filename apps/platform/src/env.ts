@@ -1,7 +1,9 @@
 import type { Broker } from "@gumstack/broker";
 import type { Logger } from "@gumstack/log";
-import type { ApiKeyVerifier, Store } from "@gumstack/runtime";
+import type { ApiKeyVerifier, Store, Throttle } from "@gumstack/runtime";
+import type { HttpBindings } from "@hono/node-server";
 import type { RequestIdVariables } from "hono/request-id";
+import type { Limits } from "./accounts/limits.js";
 import type { Session } from "./accounts/sessions.js";
 import type { HostedProviders } from "./oauth/hosted-providers.js";
 import type { Runner } from "./runner/index.js";
@@ -12,6 +14,13 @@ export interface Services extends Store {
   /** How browsers reach the platform; its origin is the only one cookie-authenticated writes may come from. */
   publicUrl: string;
   now: () => number;
+  /** The browser origins that may call `/mcp/…`: ours and the configured ones. */
+  mcpOrigins: ReadonlySet<string>;
+  /** Reverse proxies in front of the platform: how far back in X-Forwarded-For the client is. */
+  trustProxy: number;
+  /** Attempt counting for sign-in, sign-up, password changes and connect starts, in the database. */
+  throttle: Throttle;
+  limits: Limits;
   /** Starts, watches and replaces the hosted servers' processes. */
   runner: Runner;
   /** Resolves MCP clients' API keys at the gateway. */
@@ -23,6 +32,8 @@ export interface Services extends Store {
 }
 
 export interface AppEnv {
+  /** The Node request and response: absent when the app is called in process (tests). */
+  Bindings: Partial<HttpBindings>;
   Variables: RequestIdVariables &
     Services & {
       /** Set by requireSession. */

@@ -14,6 +14,10 @@ export const errorStatus = {
   not_found: 404,
   conflict: 409,
   auth_type_fixed: 409,
+  invalid_invite: 400,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  too_many_requests: 429,
   internal_error: 500,
   unavailable: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
@@ -22,12 +26,16 @@ export type ErrorCode = keyof typeof errorStatus;
 
 export class ApiError extends Error {
   override readonly name = "ApiError";
+  /** Sent as `Retry-After` (a 429 or 503 says when to come back). */
+  readonly retryAfterSeconds: number | undefined;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterSeconds?: number },
   ) {
     super(message, options);
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 }
 
@@ -36,6 +44,8 @@ export function onError(error: Error, c: Context<AppEnv>) {
   const requestId = c.get("requestId");
   if (error instanceof ApiError) {
     if (errorStatus[error.code] === 401) c.header("WWW-Authenticate", 'Bearer realm="gumstack"');
+    if (error.retryAfterSeconds !== undefined)
+      c.header("Retry-After", String(error.retryAfterSeconds));
     return c.json(
       { error: { code: error.code, message: error.message, requestId } },
       errorStatus[error.code],

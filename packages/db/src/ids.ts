@@ -13,6 +13,7 @@ export const idPrefixes = {
   envVar: "env",
   deployment: "dep",
   toolCall: "tcl",
+  invite: "inv",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

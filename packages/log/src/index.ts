@@ -22,6 +22,13 @@ function redact(fields: LogFields): LogFields {
   );
 }
 
+// A line is one entry: a newline or other control character in a value (a URL from a request,
+// say) is written escaped, so no input can forge a line of its own.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point.
+const CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]/g;
+const oneLine = (text: string) =>
+  text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+
 export function createLogger(options: {
   level: LogLevel;
   format: "pretty" | "json";
@@ -34,15 +41,17 @@ export function createLogger(options: {
       if (order[level] < order[options.level]) return;
       const safe = redact(fields);
       if (options.format === "json") {
-        write(JSON.stringify({ time: new Date().toISOString(), level, message, ...safe }));
+        // JSON escapes control characters itself, but not U+2028/U+2029.
+        write(oneLine(JSON.stringify({ time: new Date().toISOString(), level, message, ...safe })));
         return;
       }
       const extra = Object.entries(safe)
         .map(
-          ([key, value]) => ` ${key}=${typeof value === "string" ? value : JSON.stringify(value)}`,
+          ([key, value]) =>
+            ` ${oneLine(key)}=${typeof value === "string" ? oneLine(value) : JSON.stringify(value)}`,
         )
         .join("");
-      write(`${level.padEnd(5)} ${message}${extra}`);
+      write(`${level.padEnd(5)} ${oneLine(message)}${extra}`);
     };
   return { debug: emit("debug"), info: emit("info"), warn: emit("warn"), error: emit("error") };
 }

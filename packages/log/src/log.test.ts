@@ -25,4 +25,16 @@ describe("createLogger", () => {
     log.warn("loud");
     expect(lines.map((l) => JSON.parse(l).message)).toEqual(["loud"]);
   });
+
+  it("writes one line per entry: control characters in a message or a field are escaped", () => {
+    for (const format of ["json", "pretty"] as const) {
+      const lines: string[] = [];
+      const log = createLogger({ level: "debug", format, write: (l) => lines.push(l) });
+      const forged = "/x\ninfo  account connected userId=usr_victim\r\u2028";
+      log.info(`start ${forged}`, { returnTo: forged, error: new Error(forged) });
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).not.toMatch(/[\n\r\u2028]/);
+      expect(lines[0]).toContain("account connected");
+    }
+  });
 });

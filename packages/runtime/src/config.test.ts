@@ -22,9 +22,31 @@ describe("loadConfig", () => {
     [{ GUMSTACK_PUBLIC_URL: "example.com" }, /GUMSTACK_PUBLIC_URL: must be an http/],
     [{ GUMSTACK_PGLITE_SHARED_BUFFERS: "lots" }, /GUMSTACK_PGLITE_SHARED_BUFFERS: must be a size/],
     [{ GUMSTACK_PGLITE_SHARED_BUFFERS: "0MB" }, /GUMSTACK_PGLITE_SHARED_BUFFERS: must be a size/],
+    [
+      { GUMSTACK_MCP_ALLOWED_ORIGINS: "https://a.example/path" },
+      /GUMSTACK_MCP_ALLOWED_ORIGINS: must list origins/,
+    ],
+    [
+      { GUMSTACK_MCP_ALLOWED_ORIGINS: "a.example" },
+      /GUMSTACK_MCP_ALLOWED_ORIGINS: must list origins/,
+    ],
+    [{ GUMSTACK_TRUST_PROXY: "yes" }, /GUMSTACK_TRUST_PROXY: must be the number/],
   ])("refuses %j naming the variable", (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it("reads the MCP origins allowed besides ours, normalized, and the proxies to trust", () => {
+    const config = loadConfig({
+      GUMSTACK_MCP_ALLOWED_ORIGINS: "https://Inspector.example:443, http://localhost:6274,",
+      GUMSTACK_TRUST_PROXY: "1",
+    });
+    expect(config.mcpAllowedOrigins).toEqual([
+      "https://inspector.example",
+      "http://localhost:6274",
+    ]);
+    expect(config.trustProxy).toBe(1);
+    expect(loadConfig({})).toMatchObject({ mcpAllowedOrigins: [], trustProxy: 0 });
   });
 
   it("takes the hosted variables all together or not at all", () => {

@@ -44,6 +44,33 @@ const schema = z.object({
     .optional(),
   GUMSTACK_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   GUMSTACK_LOG_FORMAT: z.enum(["pretty", "json"]).default("pretty"),
+  GUMSTACK_MCP_ALLOWED_ORIGINS: z
+    .string()
+    .transform((list) =>
+      list
+        .split(",")
+        .map((item) => item.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(
+            /^https?:\/\/([a-z0-9.-]+|\[[0-9a-f:]+\])(:\d{1,5})?$/i,
+            "must list origins (scheme://host[:port], no path), separated by commas",
+          ),
+      ),
+    )
+    .default([]),
+  GUMSTACK_TRUST_PROXY: z
+    .string()
+    .regex(
+      /^\d{1,2}$/,
+      "must be the number of reverse proxies in front of the platform (0 for none)",
+    )
+    .transform(Number)
+    .default(0),
 });
 
 export const knownVariables = Object.keys(schema.shape);
@@ -64,6 +91,16 @@ export interface Config {
   logFormat: "pretty" | "json";
   /** Set when the platform runs this process as a hosted server. */
   hosted: { serverId: string; runtimeSecret: string; platformUrl: string } | undefined;
+  /**
+   * Browser origins besides the platform's own that may call `/mcp/…` (a web-based MCP client);
+   * a request with any other `Origin` is refused (DNS rebinding, cross-site use of a key).
+   */
+  mcpAllowedOrigins: string[];
+  /**
+   * How many reverse proxies stand in front of the platform: the client's address is then read
+   * from that many hops back in `X-Forwarded-For` (throttling keys on it). 0: the socket's peer.
+   */
+  trustProxy: number;
   /** GUMSTACK_* variables set but unknown: most likely typos, worth a warning. */
   unknownVariables: string[];
 }
@@ -113,6 +150,8 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
         : undefined,
     logLevel: c.GUMSTACK_LOG_LEVEL,
     logFormat: c.GUMSTACK_LOG_FORMAT,
+    mcpAllowedOrigins: c.GUMSTACK_MCP_ALLOWED_ORIGINS.map((origin) => new URL(origin).origin),
+    trustProxy: c.GUMSTACK_TRUST_PROXY,
     unknownVariables: Object.keys(env).filter(
       (name) => /^GUMSTACK_/i.test(name) && !knownVariables.includes(name),
     ),

@@ -2,6 +2,8 @@ export { ApiKeyVerifier, type ApiKeyVerifierOptions, createUser, issueApiKey } f
 export { type Config, ConfigError, knownVariables, loadConfig } from "./config.js";
 export { readFieldValues, saveFieldValues } from "./field-values.js";
 export { openStore, type Store } from "./open-store.js";
+export { crossOriginProblem, originsOf, type RequestOrigin } from "./origin.js";
+export { flowPageHeaders, pageHeaders } from "./page-headers.js";
 export { credentialForm, errorPage, type FormField, messagePage, page } from "./pages.js";
 export {
   CONTEXT_HEADER,
@@ -13,5 +15,7 @@ export {
   readContext,
   runtimeSecretFor,
 } from "./request-context.js";
+export { safeLocalPath, safeReturnUrl } from "./return-url.js";
+export { type Limit, Throttle, type Verdict } from "./throttle.js";
 export { issueTicket, readTicket, TICKET_TTL_MS, type Ticket } from "./tickets.js";
 export { TtlCache } from "./ttl-cache.js";

@@ -13,7 +13,7 @@ export interface FormField {
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
 // Self-contained: nothing is fetched from elsewhere, so the pages work offline.
-const style = `body{font:16px/1.5 system-ui,sans-serif;max-width:34rem;margin:3rem auto;padding:0 1rem;color:#1a1a1a}
+export const PAGE_STYLE = `body{font:16px/1.5 system-ui,sans-serif;max-width:34rem;margin:3rem auto;padding:0 1rem;color:#1a1a1a}
 h1{font-size:1.4rem}label{display:block;font-weight:600;margin-top:1rem}
 input{width:100%;padding:.5rem;font:inherit;box-sizing:border-box;border:1px solid #767676;border-radius:4px}
 .hint{color:#4a4a4a;font-size:.9rem;margin:.2rem 0}button{margin-top:1.5rem;padding:.6rem 1.2rem;font:inherit;
@@ -22,7 +22,7 @@ background:#1f4fd1;color:#fff;border:0;border-radius:4px;cursor:pointer}.error{c
 export function page(title: string, body: Html): Html {
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${title} · Gumstack</title><style>${raw(style)}</style></head>
+<title>${title} · Gumstack</title><style>${raw(PAGE_STYLE)}</style></head>
 <body><main><h1>${title}</h1>${body}</main></body></html>`;
 }
 

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { type Database, type Id, newId, sessions, users } from "@gumstack/db";
 import type { Vault } from "@gumstack/vault";
-import { and, eq, gt } from "drizzle-orm";
+import { and, eq, gt, ne } from "drizzle-orm";
 
 export const SESSION_COOKIE = "gs_session";
 export const SESSION_TTL_MS = 30 * 24 * 60 * 60_000;
@@ -58,4 +58,21 @@ export function isCsrfToken(vault: Vault, sessionId: string, given: string | und
 
 export async function deleteSession(db: Database, id: Id<"session">): Promise<void> {
   await db.delete(sessions).where(eq(sessions.id, id));
+}
+
+/** Ends every session of the user, or every one but `keep`: "sign out everywhere". */
+export async function deleteSessionsOf(
+  db: Database,
+  userId: Id<"user">,
+  keep?: Id<"session">,
+): Promise<number> {
+  const gone = await db
+    .delete(sessions)
+    .where(
+      keep === undefined
+        ? eq(sessions.userId, userId)
+        : and(eq(sessions.userId, userId), ne(sessions.id, keep)),
+    )
+    .returning({ id: sessions.id });
+  return gone.length;
 }

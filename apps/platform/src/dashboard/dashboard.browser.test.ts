@@ -364,7 +364,7 @@ describe(`the dashboard in a real browser [${testDriver}]`, () => {
     const main = page;
     page = await other.newPage();
     try {
-      await page.goto(`${url}/sign-up`);
+      await page.goto(`${url}/sign-up?invite=${await platform.invite()}`);
       await page.getByLabel("Name").fill("Ada");
       await page.getByLabel("Email").fill("ada@example.com");
       await page.getByLabel("Password").fill("another long passphrase");

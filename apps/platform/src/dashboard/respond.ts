@@ -1,3 +1,4 @@
+import { pageHeaders, safeLocalPath } from "@gumstack/runtime";
 import type { Context, Handler, Hono } from "hono";
 import { html } from "hono/html";
 import type { AppEnv } from "../env.js";
@@ -7,20 +8,14 @@ import { layout } from "./layout.js";
 import { type Me, me as meShape } from "./shapes.js";
 
 // Pages hold CSRF tokens and keys shown once: never cached, never framed, scripts only from here.
-const pageHeaders = {
-  "cache-control": "no-store",
-  "content-security-policy":
-    "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-  "referrer-policy": "same-origin",
-  "x-content-type-options": "nosniff",
-};
+const headers = pageHeaders();
 
 export function sendPage(
   c: Context<AppEnv>,
   body: Html,
-  status: 200 | 201 | 400 | 401 | 403 | 404 | 409 | 500 | 503 = 200,
+  status: 200 | 201 | 400 | 401 | 403 | 404 | 409 | 429 | 500 | 503 = 200,
 ) {
-  for (const [name, value] of Object.entries(pageHeaders)) c.header(name, value);
+  for (const [name, value] of Object.entries(headers)) c.header(name, value);
   return c.html(body, status);
 }
 
@@ -32,10 +27,10 @@ export async function currentUser(api: Api): Promise<Me | null> {
   return meShape.parse(await response.json());
 }
 
-/** A path on this site to come back to after signing in; anything else is "/". */
+/** A path on this site to come back to after signing in (safeLocalPath decides); else "/". */
 export function localPath(value: unknown): string {
-  if (typeof value !== "string" || !/^\/(?![/\\])[\x21-\x7e]*$/.test(value)) return "/";
-  return value.startsWith("/sign-") ? "/" : value;
+  const path = safeLocalPath(value);
+  return path === null || path.startsWith("/sign-") ? "/" : path;
 }
 
 export interface PageContext {

@@ -8,6 +8,7 @@ import { currentUser, formOf, localPath, sendPage, signedIn } from "./respond.js
 
 interface AuthFormState {
   next: string;
+  invite?: string;
   email?: string;
   name?: string;
   problem?: string;
@@ -39,7 +40,13 @@ function signUpForm(state: AuthFormState): Html {
   return layout(
     { title: "Create an account" },
     html`${problemText(state.problem)}
+${
+  state.invite
+    ? ""
+    : html`<p>Accounts are by invitation: ask an admin of this platform for a sign-up link.</p>`
+}
 <form method="post" action="/sign-up" class="stack">
+<input type="hidden" name="invite" value="${state.invite ?? ""}">
 <label for="name">Name</label>
 <input id="name" name="name" type="text" autocomplete="name" required value="${state.name ?? ""}"${described}>
 <label for="email">Email</label>
@@ -51,12 +58,6 @@ function signUpForm(state: AuthFormState): Html {
 </form>
 <p>Have an account? <a href="/sign-in">Sign in</a>.</p>`,
   );
-}
-
-/** A form posted from another site is refused: no signing a browser into someone else's account. */
-function fromElsewhere(c: Context<AppEnv>): boolean {
-  const origin = c.req.header("origin");
-  return origin !== undefined && origin !== new URL(c.var.publicUrl).origin;
 }
 
 /** Passes the API's session cookie on to the browser, then sends it where it was going. */
@@ -76,12 +77,6 @@ export function registerSignIn(app: Hono<AppEnv>) {
   app.post("/sign-in", async (c) => {
     const form = await formOf(c);
     const state = { next: localPath(form.next), email: form.email ?? "" };
-    if (fromElsewhere(c))
-      return sendPage(
-        c,
-        signInForm({ ...state, problem: "Sign in from this site's own page." }),
-        403,
-      );
     const answer = await apiFor(app, c).send("POST", "/api/auth/sign-in", {
       body: { email: form.email ?? "", password: form.password ?? "" },
     });
@@ -90,7 +85,7 @@ export function registerSignIn(app: Hono<AppEnv>) {
       return sendPage(
         c,
         signInForm({ ...state, problem: failure.message }),
-        answer.status === 401 ? 401 : 400,
+        answer.status === 401 || answer.status === 429 ? answer.status : 400,
       );
     }
     return signedInRedirect(c, answer, state.next);
@@ -98,27 +93,31 @@ export function registerSignIn(app: Hono<AppEnv>) {
 
   app.get("/sign-up", async (c) => {
     if (await currentUser(apiFor(app, c))) return c.redirect("/", 303);
-    return sendPage(c, signUpForm({ next: "/" }));
+    return sendPage(c, signUpForm({ next: "/", invite: c.req.query("invite") ?? "" }));
   });
 
   app.post("/sign-up", async (c) => {
     const form = await formOf(c);
-    const state = { next: "/", email: form.email ?? "", name: form.name ?? "" };
-    if (fromElsewhere(c))
-      return sendPage(
-        c,
-        signUpForm({ ...state, problem: "Sign up from this site's own page." }),
-        403,
-      );
+    const state = {
+      next: "/",
+      email: form.email ?? "",
+      name: form.name ?? "",
+      invite: form.invite ?? "",
+    };
     const answer = await apiFor(app, c).send("POST", "/api/auth/sign-up", {
-      body: { email: state.email, name: state.name, password: form.password ?? "" },
+      body: {
+        invite: state.invite,
+        email: state.email,
+        name: state.name,
+        password: form.password ?? "",
+      },
     });
     if (!answer.ok) {
       const failure = await failureOf(answer);
       return sendPage(
         c,
         signUpForm({ ...state, problem: failure.message }),
-        answer.status === 409 ? 409 : 400,
+        answer.status === 409 || answer.status === 429 ? answer.status : 400,
       );
     }
     return signedInRedirect(c, answer, "/");

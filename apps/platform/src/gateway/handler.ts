@@ -1,18 +1,34 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { pipeline } from "node:stream";
-import { CONTEXT_HEADER, mintContext, runtimeSecretFor } from "@gumstack/runtime";
+import {
+  CONTEXT_HEADER,
+  crossOriginProblem,
+  mintContext,
+  runtimeSecretFor,
+} from "@gumstack/runtime";
 import type { Services } from "../env.js";
 import { forward } from "./forward.js";
 import { ServerIds } from "./server-ids.js";
 
 // What the gateway passes on, each way; everything else (cookies, the caller's key) stays here.
-const REQUEST_HEADERS = ["content-type", "accept", "mcp-protocol-version", "last-event-id"];
+const REQUEST_HEADERS = [
+  "content-type",
+  "accept",
+  "mcp-protocol-version",
+  "last-event-id",
+  "origin",
+];
 const RESPONSE_HEADERS = ["content-type", "cache-control", "allow"];
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 /** Answers with a length up to this are read whole and sent in one write; larger ones stream. */
 const MAX_BUFFERED_REPLY = 1024 * 1024;
 const PATH = /^\/mcp\/([a-z0-9][a-z0-9-]{0,62})\/?(?:\?.*)?$/;
+
+const header = (req: IncomingMessage, name: string) => {
+  const value = req.headers[name];
+  return typeof value === "string" ? value : undefined;
+};
 
 function reply(
   res: ServerResponse,
@@ -56,7 +72,7 @@ function readAll(stream: IncomingMessage, limit: number): Promise<Buffer | null>
 export function createGateway(
   services: Services,
 ): (req: IncomingMessage, res: ServerResponse) => boolean {
-  const { apiKeys, database, runner, vault, now, log } = services;
+  const { apiKeys, database, runner, vault, now, log, mcpOrigins } = services;
   const serverIds = new ServerIds(database.db, now);
   const secrets = new Map<string, string>();
   const secretOf = (serverId: string) => {
@@ -69,6 +85,19 @@ export function createGateway(
   };
 
   async function relay(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
+    // Before the key: a page on another site must not use a browser's reach (DNS rebinding).
+    const crossOrigin = crossOriginProblem(
+      { origin: req.headers.origin, secFetchSite: header(req, "sec-fetch-site") },
+      mcpOrigins,
+    );
+    if (crossOrigin) {
+      return reply(
+        res,
+        403,
+        -32000,
+        `Forbidden: ${crossOrigin} (GUMSTACK_MCP_ALLOWED_ORIGINS lists the browser origins allowed)`,
+      );
+    }
     const userId = await apiKeys.verify(req.headers.authorization);
     if (userId === null) {
       return reply(res, 401, -32001, "Unauthorized: send Authorization: Bearer <your API key>", {
@@ -96,9 +125,9 @@ export function createGateway(
       [CONTEXT_HEADER]: mintContext(secretOf(serverId), { userId, serverId, requestId }, now()),
       "x-request-id": requestId,
     };
-    for (const header of REQUEST_HEADERS) {
-      const value = req.headers[header];
-      if (typeof value === "string") headers[header] = value;
+    for (const name of REQUEST_HEADERS) {
+      const value = header(req, name);
+      if (value !== undefined) headers[name] = value;
     }
     const hungUp = new AbortController();
     res.once("close", () => {

@@ -4,6 +4,8 @@ import { createTestDatabase, type TestDatabase } from "@gumstack/db/testing";
 import { createLogger } from "@gumstack/log";
 import { generateKeySpec, parseKeyRing, Vault } from "@gumstack/vault";
 import { eq } from "drizzle-orm";
+import { createInvite } from "../accounts/invites.js";
+import type { Limits } from "../accounts/limits.js";
 import { createApp } from "../app.js";
 import { assembleServices } from "../boot.js";
 import type { Services } from "../env.js";
@@ -43,7 +45,13 @@ export function callOver(
 
 /** The platform's app on a fresh database, called in process, with a cookie-carrying client. */
 export async function testPlatform(
-  options: { publicUrl?: string; runner?: Omit<RunnerOptions, "log"> } = {},
+  options: {
+    publicUrl?: string;
+    runner?: Omit<RunnerOptions, "log">;
+    limits?: Partial<Limits>;
+    now?: () => number;
+    trustProxy?: number;
+  } = {},
 ) {
   const database: TestDatabase = await createTestDatabase();
   const lines: string[] = [];
@@ -56,6 +64,9 @@ export async function testPlatform(
     publicUrl: options.publicUrl ?? PUBLIC_URL,
     runner: createLocalRunner({ log, ...options.runner }),
     cacheTtlMs: 0,
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
   });
   const app = createApp(services);
 
@@ -70,7 +81,7 @@ export async function testPlatform(
     } = {},
   ): Promise<Response> {
     const headers: Record<string, string> = { ...options.headers };
-    if (options.body !== undefined) headers["content-type"] = "application/json";
+    if (options.body !== undefined) headers["content-type"] ??= "application/json";
     if (options.as) {
       headers.cookie = options.as.cookie;
       if (options.csrf !== false) headers["x-csrf-token"] = options.as.csrfToken;
@@ -84,9 +95,21 @@ export async function testPlatform(
     });
   }
 
+  /** An admin's invitation, as POST /api/invites makes one: its token. */
+  async function invite(email: string | null = null): Promise<string> {
+    const { token } = await createInvite(database.db, {
+      createdBy: null,
+      email,
+      days: 7,
+      now: services.now(),
+    });
+    return token;
+  }
+
+  /** A new account, signed in, through the real sign-up (by an invitation made here). */
   async function signUp(email: string, password = "correct horse battery"): Promise<SignedIn> {
     const response = await call("POST", "/api/auth/sign-up", {
-      body: { email, password, name: email.split("@")[0] },
+      body: { invite: await invite(), email, password, name: email.split("@")[0] },
     });
     if (response.status !== 201)
       throw new Error(`sign-up failed: ${response.status} ${await response.text()}`);
@@ -139,6 +162,7 @@ export async function testPlatform(
     database,
     lines,
     call,
+    invite,
     signUp,
     signUpAdmin,
     listen,

@@ -15,6 +15,8 @@ export interface HostServices {
   /** The oauth provider's name, for oauth servers. */
   provider: string | undefined;
   mcp: McpEndpoint;
+  /** How browsers reach this host: links, the callback, and the one origin its forms come from. */
+  publicUrl: string;
   /** Cookies get `Secure` unless we are served over plain http (localhost). */
   secureCookies: boolean;
   now: () => number;

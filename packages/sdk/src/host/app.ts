@@ -1,5 +1,6 @@
-import { errorPage } from "@gumstack/runtime";
+import { crossOriginProblem, errorPage, flowPageHeaders, originsOf } from "@gumstack/runtime";
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import type { HostEnv, HostServices } from "./app-env.js";
 import { registerAuthCallback } from "./routes/auth-callback.js";
 import { registerAuthStart } from "./routes/auth-start.js";
@@ -13,6 +14,25 @@ export function createHostApp(services: HostServices): Hono<HostEnv> {
   app.use(async function provideServices(c, next) {
     c.set("services", services);
     await next();
+  });
+  // The flows' pages: not framed, not cached; their forms are small and posted from here only.
+  const ours = originsOf(services.publicUrl);
+  app.use("/auth/*", flowPageHeaders());
+  app.use(
+    "/auth/*",
+    bodyLimit({
+      maxSize: 64 * 1024,
+      onError: (c) => c.html(errorPage("Not saved", "That form was too large."), 413),
+    }),
+  );
+  app.use("/auth/*", async function sameOriginForms(c, next) {
+    if (c.req.method === "GET" || c.req.method === "HEAD") return next();
+    const problem = crossOriginProblem(
+      { origin: c.req.header("origin"), secFetchSite: c.req.header("sec-fetch-site") },
+      ours,
+    );
+    if (problem) return c.html(errorPage("Refused", `${problem}: use this site's own page.`), 403);
+    return next();
   });
   registerMcp(app);
   registerHealthz(app);

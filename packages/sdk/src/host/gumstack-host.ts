@@ -10,6 +10,7 @@ import {
   issueApiKey,
   loadConfig,
   openStore,
+  originsOf,
   type Config as RuntimeConfig,
   type Store,
 } from "@gumstack/runtime";
@@ -217,6 +218,7 @@ export class GumstackHost {
       broker,
       provider,
       now,
+      publicUrl,
       secureCookies: publicUrl.startsWith("https:"),
       mcp: {
         transport,
@@ -224,6 +226,7 @@ export class GumstackHost {
         source,
         log,
         challenge: `Bearer realm="${this.config.name}"`,
+        origins: originsOf(publicUrl, runtime.mcpAllowedOrigins),
         authenticate: async (request) => {
           const userId = await apiKeys.verify(request.headers.get("authorization"));
           return userId === null ? null : { userId };

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "@gumstack/log";
+import { crossOriginProblem } from "@gumstack/runtime";
 import {
   isJSONRPCRequest,
   type JSONRPCMessage,
@@ -22,6 +23,11 @@ export interface McpEndpoint {
   authenticate(request: Request): Promise<{ userId: string; context?: string } | null>;
   /** What a 401 tells the client in `WWW-Authenticate`. */
   challenge: string;
+  /**
+   * Browser origins that may call (ours and the configured ones); another `Origin` is a 403.
+   * Unset for a hosted server: the platform's gateway checked it before relaying.
+   */
+  origins?: ReadonlySet<string>;
 }
 
 function jsonRpcError(
@@ -67,6 +73,16 @@ function parseMessages(text: string): { messages: JSONRPCMessage[]; batch: boole
  * transport does, then dispatch it into the one connected server with the caller's context.
  */
 export async function handleMcpRequest(endpoint: McpEndpoint, request: Request): Promise<Response> {
+  if (endpoint.origins) {
+    const problem = crossOriginProblem(
+      {
+        origin: request.headers.get("origin"),
+        secFetchSite: request.headers.get("sec-fetch-site"),
+      },
+      endpoint.origins,
+    );
+    if (problem) return jsonRpcError(403, -32000, `Forbidden: ${problem}`);
+  }
   if (request.method !== "POST") {
     return jsonRpcError(
       405,

@@ -304,7 +304,9 @@ describe(`oauth end to end against oidc-provider [${testDriver}]`, () => {
         { redirect: "manual" },
       );
       expect(off.status).toBe(400);
-      expect(await off.text()).toContain("not on the allow-list");
+      expect(await off.text()).toContain(
+        "return_to must be a path of this site or a URL on its allow-list",
+      );
       const bad = await fetch(`${url}/auth/start?ticket=nope`, { redirect: "manual" });
       expect(bad.status).toBe(400);
     });

@@ -1,0 +1,36 @@
+import { createHash } from "node:crypto";
+import type { MiddlewareHandler } from "hono";
+import { PAGE_STYLE } from "./pages.js";
+
+/**
+ * The headers of every HTML page we serve (the dashboard, the connect and credential pages):
+ * never cached (they hold CSRF tokens, keys shown once, links), never framed (no clickjacking a
+ * "connect" or "save" button), nothing loaded from elsewhere, forms posting only here.
+ * `styles` are the exact texts of inline `<style>` elements the page may carry.
+ */
+export function pageHeaders(options: { styles?: readonly string[] } = {}): Record<string, string> {
+  const inline = (options.styles ?? []).map(
+    (text) => `'sha256-${createHash("sha256").update(text).digest("base64")}'`,
+  );
+  const styleSrc = ["'self'", ...inline].join(" ");
+  return {
+    "cache-control": "no-store",
+    "content-security-policy": `default-src 'none'; style-src ${styleSrc}; script-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+    "referrer-policy": "same-origin",
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+  };
+}
+
+/**
+ * For the flows' own pages (`/auth/*`: connect, callback, credential form), whose style is
+ * inline so they need no asset route: every HTML answer gets the headers above.
+ */
+export function flowPageHeaders(): MiddlewareHandler {
+  const headers = pageHeaders({ styles: [PAGE_STYLE] });
+  return async function flowPageHeadersHandler(c, next) {
+    await next();
+    if (!c.res.headers.get("content-type")?.startsWith("text/html")) return;
+    for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
+  };
+}
