@@ -1,3 +1,4 @@
+import { errorPage } from "@gumstack/runtime";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "./env.js";
@@ -46,6 +47,9 @@ export function onError(error: Error, c: Context<AppEnv>) {
     if (errorStatus[error.code] === 401) c.header("WWW-Authenticate", 'Bearer realm="gumstack"');
     if (error.retryAfterSeconds !== undefined)
       c.header("Retry-After", String(error.retryAfterSeconds));
+    // The connect and credential flows are pages a person reads, not API answers.
+    if (c.req.path.startsWith("/auth/"))
+      return c.html(errorPage("Cannot continue", error.message), errorStatus[error.code]);
     return c.json(
       { error: { code: error.code, message: error.message, requestId } },
       errorStatus[error.code],

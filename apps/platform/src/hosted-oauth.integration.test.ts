@@ -1,7 +1,8 @@
 import { fileURLToPath } from "node:url";
-import { connections } from "@gumstack/db";
+import { connections, servers } from "@gumstack/db";
 import { findPlaintext, repoRoot, testDriver } from "@gumstack/db/testing";
 import { startTestAuthServer, type TestAuthServer } from "@gumstack/oauth/testing";
+import { issueTicket } from "@gumstack/runtime";
 import { connectClient, cookiesOf, freePort, textOf } from "@gumstack/sdk/testing";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { eq } from "drizzle-orm";
@@ -33,12 +34,18 @@ describe(`hosted oauth through the platform's /auth/callback [${testDriver}]`, (
     return link;
   };
   /** Our /auth/start, the provider's login and consent, our /auth/callback: as a browser. */
-  async function connect(start: Response, account: string): Promise<Response> {
+  async function connect(start: Response, account: string, who: SignedIn): Promise<Response> {
     expect(start.status).toBe(302);
     const back = await as.authorize(start.headers.get("location") as string, { account });
     expect(`${back.origin}${back.pathname}`).toBe(`${url}/auth/callback`);
-    return fetch(back, { headers: { cookie: cookiesOf(start) }, redirect: "manual" });
+    return fetch(back, {
+      headers: { cookie: `${cookiesOf(start)}; ${who.cookie}` },
+      redirect: "manual",
+    });
   }
+  /** A link opened in the browser of `who`, signed in. */
+  const open = (link: string, who: SignedIn) =>
+    fetch(link, { headers: { cookie: who.cookie }, redirect: "manual" });
 
   beforeAll(async () => {
     const port = await freePort();
@@ -81,9 +88,11 @@ describe(`hosted oauth through the platform's /auth/callback [${testDriver}]`, (
   it("connects from the tool's link through the platform's callback, then serves the token to the tool", async () => {
     const first = await whoami();
     expect(first.isError).toBe(true);
-    const done = await connect(await fetch(connectLink(first), { redirect: "manual" }), "ada");
+    const done = await connect(await open(connectLink(first), ada), "ada", ada);
     expect(done.status).toBe(200);
-    expect(await done.text()).toContain("account ada is connected");
+    const page = await done.text();
+    expect(page).toContain("account ada is connected");
+    expect(page).toContain("For the account <strong>ada@example.com</strong>");
     expect(as.counts()).toMatchObject({ authorizationCode: 1, refreshToken: 0 });
     expect(textOf(await whoami())).toMatch(/^Connected as ada;/);
 
@@ -124,7 +133,7 @@ describe(`hosted oauth through the platform's /auth/callback [${testDriver}]`, (
       "GET",
       "/auth/start/example-oauth?return_to=/servers/example-oauth",
     );
-    const back = await connect(start, "ada-work");
+    const back = await connect(start, "ada-work", ada);
     expect(back.status).toBe(302);
     expect(back.headers.get("location")).toBe("/servers/example-oauth");
     const { connections: mine } = (await (
@@ -134,6 +143,62 @@ describe(`hosted oauth through the platform's /auth/callback [${testDriver}]`, (
     // Somewhere else is not followed.
     const away = await api(ada, "GET", "/auth/start/example-oauth?return_to=https://evil.example/");
     expect(away.status).toBe(400);
+  });
+
+  it("files a connection under the user the link was made for only, in that user's own browser", async () => {
+    const before = (await platform.database.db.select().from(connections)).length;
+    // A tool's link for Ada, as the credentials API makes one.
+    const [server] = await platform.database.db
+      .select()
+      .from(servers)
+      .where(eq(servers.name, "example-oauth"));
+    const ticket = issueTicket(
+      platform.services.vault,
+      { userId: ada.userId, serverId: server?.id ?? "", purpose: "connect" },
+      Date.now(),
+    );
+    const link = `${url}/auth/start/example-oauth?ticket=${ticket}`;
+    // Ada forwards her link to Bob, signed in as Bob: refused, naming both accounts.
+    const bob = await platform.signUp("bob2@example.com");
+    const forwarded = await open(link, bob);
+    expect(forwarded.status).toBe(403);
+    const refusal = await forwarded.text();
+    expect(refusal).toContain("<strong>a•••@example.com</strong>");
+    expect(refusal).toContain("you are signed in as <strong>bob2@example.com</strong>");
+    expect(forwarded.headers.get("location")).toBeNull();
+    expect(forwarded.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    // Opened signed out: asked to sign in as Ada, and brought back to the link.
+    const signedOut = await fetch(link, { redirect: "manual" });
+    expect(signedOut.status).toBe(401);
+    const ask = await signedOut.text();
+    expect(ask).toContain("for the account <strong>a•••@example.com</strong>");
+    const next = new URL(link).pathname + new URL(link).search;
+    expect(ask).toContain(`/sign-in?next=${encodeURIComponent(next)}`.replaceAll("&", "&amp;"));
+    // Begun by Ada, finished in a browser signed in as Bob: refused at the callback.
+    const start = await open(link, ada);
+    const back = await as.authorize(start.headers.get("location") as string, {
+      account: "bob-idp",
+    });
+    const finished = await fetch(back, {
+      headers: { cookie: `${cookiesOf(start)}; ${bob.cookie}` },
+      redirect: "manual",
+    });
+    expect(finished.status).toBe(400);
+    expect(await finished.text()).toContain("started for another account");
+    expect((await platform.database.db.select().from(connections)).length).toBe(before);
+  });
+
+  it("refuses connect starts past the per-user limit with a page saying when to come back", async () => {
+    const limit = platform.services.limits.connectPerUser.hits;
+    const carol = await platform.signUp("carol@example.com");
+    const statuses: number[] = [];
+    for (let i = 0; i < limit; i++)
+      statuses.push((await api(carol, "GET", "/auth/start/example-oauth")).status);
+    expect(statuses.slice(0, limit)).toEqual(Array(limit).fill(302));
+    const last = await api(carol, "GET", "/auth/start/example-oauth");
+    expect(last.status).toBe(429);
+    expect(Number(last.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(last.headers.get("content-type")).toMatch(/^text\/html/);
   });
 
   it("disconnects: revoked at the provider, deleted here, and the tool asks to connect again", async () => {

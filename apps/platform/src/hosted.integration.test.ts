@@ -146,11 +146,20 @@ describe(`hosting example-none through the gateway [${testDriver}]`, () => {
         textOf(first),
       )?.[1] as string;
       expect(link.startsWith(url)).toBe(true);
-      const page = await (await fetch(link)).text();
+      // In the browser of the user the link was made for, signed in.
+      const cookie = { cookie: admin.cookie };
+      const page = await (await fetch(link, { headers: cookie })).text();
       const ticket = /name="ticket" value="([^"]+)"/.exec(page)?.[1] as string;
+      const csrf = /name="csrf" value="([^"]+)"/.exec(page)?.[1] as string;
       const saved = await fetch(`${url}/auth/form/example-cred`, {
         method: "POST",
-        body: new URLSearchParams({ ticket, api_key: "crm_live_secret_value", workspace: "acme" }),
+        headers: cookie,
+        body: new URLSearchParams({
+          ticket,
+          csrf,
+          api_key: "crm_live_secret_value",
+          workspace: "acme",
+        }),
       });
       expect(saved.status).toBe(200);
       expect(textOf(await crm.callTool({ name: "workspace_info", arguments: {} }))).toMatch(

@@ -4,7 +4,12 @@ import { repoRoot, testDriver } from "@gumstack/db/testing";
 import { mintContext, runtimeSecretFor } from "@gumstack/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerServer } from "./servers/register.js";
-import { PUBLIC_URL, type TestPlatform, testPlatform } from "./testing/api-client.js";
+import {
+  PUBLIC_URL,
+  type SignedIn,
+  type TestPlatform,
+  testPlatform,
+} from "./testing/api-client.js";
 
 const exampleCred = fileURLToPath(new URL("apps/example-cred", `file://${repoRoot}`));
 
@@ -13,11 +18,12 @@ describe(`the credentials API for hosted servers [${testDriver}]`, () => {
   let serverId: string;
   let userId: string;
   let secret: string;
+  let owner: SignedIn;
   const otherId = newId("server");
 
   beforeAll(async () => {
     platform = await testPlatform();
-    const owner = await platform.signUp("owner@example.com");
+    owner = await platform.signUp("owner@example.com");
     userId = owner.userId;
     serverId = (await registerServer(platform.services, exampleCred, owner.userId as Id<"user">))
       .id;
@@ -93,12 +99,23 @@ describe(`the credentials API for hosted servers [${testDriver}]`, () => {
     expect(url).toMatch(new RegExp(`^${PUBLIC_URL}/auth/form/example-cred\\?ticket=`));
 
     const path = url.slice(PUBLIC_URL.length);
-    const form = await (await platform.app.request(`${PUBLIC_URL}${path}`)).text();
+    // Opened in the owner's signed-in browser, as the link's user.
+    const cookie = { cookie: owner.cookie };
+    const form = await (
+      await platform.app.request(`${PUBLIC_URL}${path}`, { headers: cookie })
+    ).text();
     expect(form).toContain('action="/auth/form/example-cred"');
     const ticket = /name="ticket" value="([^"]+)"/.exec(form)?.[1] as string;
+    const csrf = /name="csrf" value="([^"]+)"/.exec(form)?.[1] as string;
     const saved = await platform.app.request(`${PUBLIC_URL}/auth/form/example-cred`, {
       method: "POST",
-      body: new URLSearchParams({ ticket, api_key: "crm_live_value_0001", workspace: "acme" }),
+      headers: cookie,
+      body: new URLSearchParams({
+        ticket,
+        csrf,
+        api_key: "crm_live_value_0001",
+        workspace: "acme",
+      }),
     });
     expect(saved.status).toBe(200);
 

@@ -36,6 +36,11 @@ export interface CallbackInput {
   error: string | undefined;
   errorDescription: string | undefined;
   cookie: (name: string) => string | undefined;
+  /**
+   * Who the browser is signed in as, where browsers sign in (the platform): an authorization
+   * begun for another user is refused, so a connection is never filed under someone else.
+   */
+  signedInAs?: Id<"user"> | null;
 }
 
 export interface Completed {
@@ -134,6 +139,14 @@ export class Authorizations {
       throw new CallbackError(
         "wrong_browser",
         "This sign-in was started in another browser; start again in this one.",
+      );
+    }
+    if (input.signedInAs !== undefined && input.signedInAs !== row.userId) {
+      throw new CallbackError(
+        "wrong_user",
+        input.signedInAs === null
+          ? "You are not signed in any more; sign in and connect again."
+          : "This sign-in was started for another account than the one signed in here; start again.",
       );
     }
     // Single use: whoever marks it used first proceeds, anyone after is a replay.

@@ -18,6 +18,7 @@ import {
 import { ConnectionRequiredError } from "./errors.js";
 import { type BrokerOptions, type ResolvedOptions, resolveOptions } from "./options.js";
 import { Refresher } from "./refresh.js";
+import { checkReturnUrl } from "./return-url.js";
 
 export interface AccessRequest {
   userId: Id<"user">;
@@ -56,6 +57,15 @@ export class Broker {
       .orderBy(desc(eq(connections.status, "active")), desc(connections.connectedAt))
       .limit(1)
       .prepare("gumstack_newest_connection");
+  }
+
+  /**
+   * Where a finished authorization may send the browser, normalized (see checkReturnUrl).
+   * @throws ReturnUrlError for anything else; begin() checks it again.
+   */
+  returnUrl(returnTo: string): string {
+    const { callbackUrl, allowedReturnUrls } = this.options;
+    return checkReturnUrl(returnTo, new URL(callbackUrl).origin, allowedReturnUrls);
   }
 
   begin(input: BeginInput): Promise<Begun> {

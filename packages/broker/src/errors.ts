@@ -5,6 +5,7 @@ export type CallbackFailure =
   | "expired_state"
   | "replayed_state"
   | "wrong_browser"
+  | "wrong_user"
   | "provider_error"
   | "missing_code"
   | "exchange_failed";

@@ -52,3 +52,20 @@ export async function readFieldValues(
     ),
   );
 }
+
+/** The form's fields from a posted body: trimmed; a required one missing is the problem. */
+export function formValues(
+  fields: readonly { name: string; label?: string | undefined; optional: boolean }[],
+  body: Record<string, unknown>,
+): { values: Record<string, string> } | { problem: string } {
+  const values: Record<string, string> = {};
+  for (const field of fields) {
+    const value = body[field.name];
+    const text = typeof value === "string" ? value.trim() : "";
+    if (text === "" && !field.optional) {
+      return { problem: `${field.label ?? field.name} is required. Nothing was changed.` };
+    }
+    if (text !== "") values[field.name] = text;
+  }
+  return { values };
+}

@@ -1,10 +1,21 @@
 export { ApiKeyVerifier, type ApiKeyVerifierOptions, createUser, issueApiKey } from "./api-keys.js";
 export { type Config, ConfigError, knownVariables, loadConfig } from "./config.js";
-export { readFieldValues, saveFieldValues } from "./field-values.js";
+export { formValues, readFieldValues, saveFieldValues } from "./field-values.js";
 export { openStore, type Store } from "./open-store.js";
 export { crossOriginProblem, originsOf, type RequestOrigin } from "./origin.js";
 export { flowPageHeaders, pageHeaders } from "./page-headers.js";
-export { credentialForm, errorPage, type FormField, messagePage, page } from "./pages.js";
+export {
+  accountLabel,
+  confirmConnectPage,
+  credentialForm,
+  errorPage,
+  type FormField,
+  maskedEmail,
+  messagePage,
+  page,
+  signInFirstPage,
+  wrongAccountPage,
+} from "./pages.js";
 export {
   CONTEXT_HEADER,
   type ContextProblem,
@@ -17,5 +28,12 @@ export {
 } from "./request-context.js";
 export { safeLocalPath, safeReturnUrl } from "./return-url.js";
 export { type Limit, Throttle, type Verdict } from "./throttle.js";
-export { issueTicket, readTicket, TICKET_TTL_MS, type Ticket } from "./tickets.js";
+export {
+  issueTicket,
+  readTicket,
+  releaseTicket,
+  TICKET_TTL_MS,
+  type Ticket,
+  useTicketOnce,
+} from "./tickets.js";
 export { TtlCache } from "./ttl-cache.js";

@@ -1,4 +1,7 @@
+import { createHash } from "node:crypto";
+import { type Database, usedTickets } from "@gumstack/db";
 import type { Vault } from "@gumstack/vault";
+import { eq, lt } from "drizzle-orm";
 
 /**
  * A connect or form link for one user and server: signed (HMAC under the vault's keys), short
@@ -46,4 +49,28 @@ export function readTicket(
   if (fields[3] <= now)
     return { problem: "This link has expired. Ask the tool again for a new one." };
   return { userId: fields[0], serverId: fields[1], purpose, expiresAt: fields[3] };
+}
+
+/**
+ * Uses a single-use ticket up (a credential form's): true the first time, false ever after, on
+ * every instance. Kept until the ticket would have expired; expired ones are swept here.
+ */
+export async function useTicketOnce(db: Database, text: string, ticket: Ticket, now: number) {
+  await db.delete(usedTickets).where(lt(usedTickets.expiresAt, new Date(now)));
+  const [used] = await db
+    .insert(usedTickets)
+    .values({
+      ticketHash: createHash("sha256").update(text).digest("base64url"),
+      expiresAt: new Date(ticket.expiresAt),
+    })
+    .onConflictDoNothing()
+    .returning({ ticketHash: usedTickets.ticketHash });
+  return used !== undefined;
+}
+
+/** Gives a ticket back after what it was used for failed, so the link still works. */
+export async function releaseTicket(db: Database, text: string): Promise<void> {
+  await db
+    .delete(usedTickets)
+    .where(eq(usedTickets.ticketHash, createHash("sha256").update(text).digest("base64url")));
 }

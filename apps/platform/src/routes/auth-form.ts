@@ -2,72 +2,119 @@ import { type Id, servers } from "@gumstack/db";
 import {
   credentialForm,
   errorPage,
+  formValues,
   messagePage,
   readTicket,
+  releaseTicket,
   saveFieldValues,
+  useTicketOnce,
 } from "@gumstack/runtime";
 import { eq } from "drizzle-orm";
 import type { Context, Hono } from "hono";
+import { sessionForLink } from "../accounts/link-session.js";
+import { isCsrfToken } from "../accounts/sessions.js";
 import type { AppEnv } from "../env.js";
 import { configOf } from "../servers/config-of.js";
 
-/** The cred server and form fields a ticket opens, or the page to show instead. */
+const WHAT = "saves credentials";
+
+/**
+ * The cred server and form fields a ticket opens, for the session of the ticket's own user, or
+ * the page to show instead.
+ */
 async function formTarget(c: Context<AppEnv>, ticketText: string | undefined) {
   const name = c.req.param("server") ?? "";
   const [server] = await c.var.database.db.select().from(servers).where(eq(servers.name, name));
   const config = server ? configOf(server) : undefined;
   if (!server || config?.auth.type !== "cred")
-    return { problem: c.html(errorPage("No form here", `${name} takes no credentials.`), 404) };
+    return c.html(errorPage("No form here", `${name} takes no credentials.`), 404);
   const ticket = readTicket(c.var.vault, ticketText, "form", c.var.now());
   if ("problem" in ticket || ticket.serverId !== server.id) {
-    return {
-      problem: c.html(
-        errorPage(
-          "Cannot open the form",
-          "problem" in ticket ? ticket.problem : "This link is for another server.",
-        ),
-        400,
-      ),
-    };
+    const problem = "problem" in ticket ? ticket.problem : "This link is for another server.";
+    return c.html(errorPage("Cannot open the form", problem), 400);
   }
-  return { server, fields: config.auth.fields, userId: ticket.userId as Id<"user"> };
+  const session = await sessionForLink(c, ticket.userId, WHAT);
+  if (session instanceof Response) return session;
+  const account = session.user.email ?? session.user.name;
+  return {
+    server,
+    fields: config.auth.fields,
+    ticket,
+    text: ticketText as string,
+    session,
+    account,
+  };
 }
 
-/** GET and POST /auth/form/:server: a hosted cred server's form. Values are write-only. */
+/**
+ * GET and POST /auth/form/:server: a hosted cred server's form, for the signed-in user the link
+ * was made for. Values are write-only. A link saves once (a forwarded or replayed link cannot
+ * overwrite keys later), and a post must come from this page: same origin (checked for every
+ * write, see sameOriginWrites) and carrying the session's CSRF token.
+ */
 export function registerAuthForm(app: Hono<AppEnv>) {
   app.get("/auth/form/:server", async (c) => {
-    const text = c.req.query("ticket");
-    const target = await formTarget(c, text);
-    if ("problem" in target) return target.problem;
+    const target = await formTarget(c, c.req.query("ticket"));
+    if (target instanceof Response) return target;
     return c.html(
-      credentialForm(
-        target.server.name,
-        target.fields,
-        text as string,
-        false,
-        `/auth/form/${target.server.name}`,
-      ),
+      credentialForm({
+        serverName: target.server.name,
+        fields: target.fields,
+        ticket: target.text,
+        stored: false,
+        account: target.account,
+        action: `/auth/form/${target.server.name}`,
+        csrf: target.session.csrfToken,
+      }),
     );
   });
 
   app.post("/auth/form/:server", async (c) => {
     const body = await c.req.parseBody();
     const target = await formTarget(c, typeof body.ticket === "string" ? body.ticket : undefined);
-    if ("problem" in target) return target.problem;
-    const values: Record<string, string> = {};
-    for (const field of target.fields) {
-      const value = typeof body[field.name] === "string" ? (body[field.name] as string).trim() : "";
-      if (value === "" && !field.optional) {
-        return c.html(
-          errorPage("Not saved", `${field.label ?? field.name} is required. Nothing was changed.`),
-          400,
-        );
-      }
-      if (value !== "") values[field.name] = value;
+    if (target instanceof Response) return target;
+    const { database, vault, now } = c.var;
+    const csrf = typeof body.csrf === "string" ? body.csrf : undefined;
+    if (!isCsrfToken(vault, target.session.id, csrf)) {
+      return c.html(
+        errorPage(
+          "Not saved",
+          "This form did not come from this page; open the link again.",
+          target.account,
+        ),
+        403,
+      );
     }
-    await saveFieldValues(c.var.database.db, c.var.vault, target.userId, target.server.id, values);
+    const form = formValues(target.fields, body);
+    if ("problem" in form) return c.html(errorPage("Not saved", form.problem, target.account), 400);
+    if (!(await useTicketOnce(database.db, target.text, target.ticket, now()))) {
+      return c.html(
+        errorPage(
+          "Not saved",
+          "This link was already used. Ask the tool again for a new one, or change your credentials in the dashboard.",
+          target.account,
+        ),
+        400,
+      );
+    }
+    try {
+      await saveFieldValues(
+        database.db,
+        vault,
+        target.session.user.id,
+        target.server.id as Id<"server">,
+        form.values,
+      );
+    } catch (error) {
+      await releaseTicket(database.db, target.text);
+      throw error;
+    }
     return c.html(
-      messagePage("Saved", "Your credentials are stored. Go back to your assistant and try again."),
+      messagePage(
+        "Saved",
+        "Your credentials are stored. Go back to your assistant and try again.",
+        target.account,
+      ),
     );
   });
 }

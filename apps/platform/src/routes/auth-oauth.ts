@@ -1,35 +1,48 @@
 import { type Id, servers } from "@gumstack/db";
 import { ProviderUnavailableError } from "@gumstack/oauth";
-import { errorPage, readTicket } from "@gumstack/runtime";
+import { accountLabel, errorPage, readTicket } from "@gumstack/runtime";
 import { beginConnection, finishConnection } from "@gumstack/sdk";
 import { eq } from "drizzle-orm";
 import type { Context, Hono } from "hono";
 import { getCookie } from "hono/cookie";
+import { throttled } from "../accounts/limits.js";
+import { sessionForLink } from "../accounts/link-session.js";
 import { readSession, SESSION_COOKIE } from "../accounts/sessions.js";
 import type { AppEnv } from "../env.js";
 import { configOf } from "../servers/config-of.js";
 
-/** Who is connecting: a tool's signed link (`ticket`) names them, or else their session. */
+const WHAT = "connects an account";
+
+/**
+ * Who is connecting: always the signed-in user. A tool's signed link (`ticket`) names the user
+ * it was made for, and only that user's session may use it (sessionForLink).
+ */
 async function connectingUser(
   c: Context<AppEnv>,
   serverId: string,
-): Promise<{ userId: Id<"user"> } | { problem: string }> {
+): Promise<{ userId: Id<"user"> } | Response> {
   const { vault, now, database } = c.var;
   const ticketText = c.req.query("ticket");
   if (ticketText !== undefined) {
     const ticket = readTicket(vault, ticketText, "connect", now());
-    if ("problem" in ticket) return ticket;
-    if (ticket.serverId !== serverId) return { problem: "This link is for another server." };
-    return { userId: ticket.userId as Id<"user"> };
+    if ("problem" in ticket) return c.html(errorPage("Cannot connect", ticket.problem), 400);
+    if (ticket.serverId !== serverId)
+      return c.html(errorPage("Cannot connect", "This link is for another server."), 400);
+    const session = await sessionForLink(c, ticket.userId, WHAT);
+    return session instanceof Response ? session : { userId: session.user.id };
   }
   const session = await readSession(database.db, vault, getCookie(c, SESSION_COOKIE), now());
-  return session ? { userId: session.user.id } : { problem: "sign_in" };
+  if (session) return { userId: session.user.id };
+  // Back here once signed in; only a path of ours is ever followed.
+  const next = new URL(c.req.url);
+  return c.redirect(`/sign-in?next=${encodeURIComponent(next.pathname + next.search)}`, 302);
 }
 
 /**
- * GET /auth/start/:server[?ticket=…][&return_to=…]: begins a connection of the user's account
- * for that server, and GET /auth/callback: the one redirect URL of the whole platform, which every
- * provider app is registered with; the state says which server and provider it is for.
+ * GET /auth/start/:server[?ticket=…][&return_to=…]: begins a connection of the signed-in user's
+ * account for that server, and GET /auth/callback: the one redirect URL of the whole platform,
+ * which every provider app is registered with; the state says which server and provider it is
+ * for, and it must come back to the browser of the user who began it, still signed in as them.
  */
 export function registerOAuthFlow(app: Hono<AppEnv>) {
   app.get("/auth/start/:server", async (c) => {
@@ -43,12 +56,9 @@ export function registerOAuthFlow(app: Hono<AppEnv>) {
       return c.html(errorPage("Nothing to connect", `${name} has no account to connect.`), 404);
     }
     const who = await connectingUser(c, server.id);
-    if ("problem" in who) {
-      if (who.problem !== "sign_in") return c.html(errorPage("Cannot connect", who.problem), 400);
-      // Back here once signed in; only a path of ours is ever followed.
-      const next = new URL(c.req.url);
-      return c.redirect(`/sign-in?next=${encodeURIComponent(next.pathname + next.search)}`, 302);
-    }
+    if (who instanceof Response) return who;
+    // Every start stores a state row: bounded per user.
+    await throttled(c, `connect:user:${who.userId}`, "connectPerUser");
     let provider: string;
     try {
       provider = (await c.var.providers.of(server.id)).name;
@@ -74,5 +84,12 @@ export function registerOAuthFlow(app: Hono<AppEnv>) {
     );
   });
 
-  app.get("/auth/callback", (c) => finishConnection(c, c.var.broker, c.var.log));
+  app.get("/auth/callback", async (c) => {
+    const { database, vault, now, broker, log } = c.var;
+    const session = await readSession(database.db, vault, getCookie(c, SESSION_COOKIE), now());
+    return finishConnection(c, broker, log, {
+      signedInAs: session?.user.id ?? null,
+      accountOf: (userId) => accountLabel(database.db, userId),
+    });
+  });
 }

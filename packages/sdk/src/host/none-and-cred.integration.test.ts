@@ -122,8 +122,19 @@ describe(`standalone host, none and cred modes [${testDriver}]`, () => {
     const form = await fetch(formUrl as string);
     const page = await form.text();
     expect(page).toContain('type="password"');
+    expect(page).toContain("For the account <strong>grace</strong>");
+    expect(form.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    expect(form.headers.get("x-frame-options")).toBe("DENY");
     expect(page).toContain('name="workspace" type="text"');
     const ticket = /name="ticket" value="([^"]+)"/.exec(page)?.[1] as string;
+
+    // Posted from another site (a hidden form): refused before anything is read.
+    const foreign = await fetch(`${url}/auth/form`, {
+      method: "POST",
+      headers: { origin: "http://evil.example" },
+      body: new URLSearchParams({ ticket, api_key: "from elsewhere", workspace: "evil" }),
+    });
+    expect(foreign.status).toBe(403);
 
     const missing = await fetch(`${url}/auth/form`, {
       method: "POST",
@@ -138,8 +149,16 @@ describe(`standalone host, none and cred modes [${testDriver}]`, () => {
       body: new URLSearchParams({ ticket, api_key: secret, workspace: "acme" }),
     });
     expect(saved.status).toBe(200);
+    expect(await saved.text()).toContain("For the account <strong>grace</strong>");
     const again = await fetch(formUrl as string);
     expect(await again.text()).not.toContain(secret);
+    // A link saves once: used again (forwarded, replayed), it changes nothing.
+    const replayed = await fetch(`${url}/auth/form`, {
+      method: "POST",
+      body: new URLSearchParams({ ticket, api_key: "overwritten_by_someone", workspace: "evil" }),
+    });
+    expect(replayed.status).toBe(400);
+    expect(await replayed.text()).toContain("already used");
 
     const second = await client.callTool({ name: "whoami", arguments: {} });
     expect(textOf(second)).toBe(`workspace acme with a key of ${secret.length} characters`);

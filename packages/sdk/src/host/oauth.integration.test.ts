@@ -12,6 +12,7 @@ import {
   cookiesOf,
   freePort,
   hostEnvironment,
+  openConnectLink,
   textOf,
 } from "../testing/host-harness.js";
 import { GumstackHost } from "./gumstack-host.js";
@@ -106,10 +107,10 @@ describe(`oauth end to end against oidc-provider [${testDriver}]`, () => {
 
   /** Follows the connect link as a browser: our /auth/start, the provider's login, our callback. */
   async function connect(link: string, account: string): Promise<Response> {
-    const start = await fetch(link, { redirect: "manual" });
+    const { start, cookies } = await openConnectLink(link);
     expect(start.status).toBe(302);
     const back = await as.authorize(start.headers.get("location") as string, { account });
-    return fetch(back, { headers: { cookie: cookiesOf(start) }, redirect: "manual" });
+    return fetch(back, { headers: { cookie: cookies }, redirect: "manual" });
   }
 
   it("connects through the real flow, refreshes after expiry, and asks again once revoked", async () => {
@@ -208,6 +209,41 @@ describe(`oauth end to end against oidc-provider [${testDriver}]`, () => {
     for (const token of tokensSeen) expect(log).not.toContain(token);
   });
 
+  it("shows whose account a link connects before anything starts; a crafted link cannot skip that page", async () => {
+    const { apiKey } = await host.addUser("mallory");
+    const mallory = await connectClient(url, apiKey);
+    try {
+      const link = await connectUrlFrom(await mallory.callTool({ name: "whoami", arguments: {} }));
+      const services = await host.standaloneServices();
+      const states = async () =>
+        (await services.store.database.db.execute(
+          "select count(*)::int as n from oauth_states",
+        )) as unknown;
+      const before = JSON.stringify(await states());
+      // Opened by someone else (Mallory forwarded it): the page says it is Mallory's.
+      const page = await (await fetch(link)).text();
+      expect(page).toContain("<strong>mallory</strong>");
+      expect(page).toContain("If that is not you, close this page");
+      // A link with a made-up confirmation, or one meant for another browser, shows the page again.
+      const forged = await fetch(`${link}&confirm=k1.forged`, { redirect: "manual" });
+      expect(forged.status).toBe(200);
+      expect(await forged.text()).toContain("Continue as mallory");
+      const shown = await fetch(link, { redirect: "manual" });
+      const href = /<a class="button" href="([^"]+)"/.exec(await shown.text())?.[1] ?? "";
+      const elsewhere = await fetch(new URL(href.replaceAll("&amp;", "&"), url), {
+        redirect: "manual",
+      });
+      expect(elsewhere.status).toBe(200);
+      expect(elsewhere.headers.get("location")).toBeNull();
+      // The pages cannot be framed or cached.
+      expect(shown.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+      expect(shown.headers.get("cache-control")).toBe("no-store");
+      expect(JSON.stringify(await states())).toBe(before);
+    } finally {
+      await mallory.close();
+    }
+  });
+
   describe("a callback that is refused stores nothing", () => {
     let link: string;
     let stored: number;
@@ -226,10 +262,10 @@ describe(`oauth end to end against oidc-provider [${testDriver}]`, () => {
     }
 
     async function begin(): Promise<{ cookie: string; state: string; authorizeUrl: string }> {
-      const start = await fetch(link, { redirect: "manual" });
+      const { start, cookies } = await openConnectLink(link);
       const authorizeUrl = start.headers.get("location") as string;
       return {
-        cookie: cookiesOf(start),
+        cookie: cookies,
         state: new URL(authorizeUrl).searchParams.get("state") as string,
         authorizeUrl,
       };

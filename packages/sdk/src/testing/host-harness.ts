@@ -65,3 +65,24 @@ export function cookiesOf(response: Response): string {
     .map((c) => c.split(";")[0])
     .join("; ");
 }
+
+/**
+ * A browser opening a standalone host's connect link: the page that names whose account it
+ * connects, then that page's own Continue link, with the cookie the page set. Answers the
+ * redirect to the provider, and every cookie the browser holds by then.
+ */
+export async function openConnectLink(
+  link: string,
+): Promise<{ start: Response; cookies: string; page: string }> {
+  const first = await fetch(link, { redirect: "manual" });
+  const page = await first.text();
+  const href = /<a class="button" href="([^"]+)"/.exec(page)?.[1];
+  if (first.status !== 200 || !href) throw new Error(`no confirm page at ${link}: ${page}`);
+  const confirm = cookiesOf(first);
+  const start = await fetch(new URL(href.replaceAll("&amp;", "&"), link), {
+    headers: { cookie: confirm },
+    redirect: "manual",
+  });
+  const cookies = [confirm, cookiesOf(start)].filter(Boolean).join("; ");
+  return { start, cookies, page };
+}

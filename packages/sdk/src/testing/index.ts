@@ -5,5 +5,6 @@ export {
   cookiesOf,
   freePort,
   hostEnvironment,
+  openConnectLink,
   textOf,
 } from "./host-harness.js";

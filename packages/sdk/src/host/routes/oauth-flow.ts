@@ -1,4 +1,5 @@
 import { type BeginInput, type Broker, CallbackError, ReturnUrlError } from "@gumstack/broker";
+import type { Id } from "@gumstack/db";
 import type { Logger } from "@gumstack/log";
 import { errorPage, messagePage } from "@gumstack/runtime";
 import type { Context } from "hono";
@@ -35,13 +36,22 @@ export async function beginConnection(
   }
 }
 
+export interface FinishOptions {
+  /** Who the browser is signed in as, where browsers sign in (see CallbackInput.signedInAs). */
+  signedInAs?: Id<"user"> | null;
+  /** How the pages name the account the connection belongs to. */
+  accountOf: (userId: Id<"user">) => Promise<string | undefined>;
+}
+
 export async function finishConnection(
   c: AnyContext,
   broker: Broker,
   log: Logger,
+  options: FinishOptions,
 ): Promise<Response> {
   try {
     const { connection, returnTo } = await broker.complete({
+      ...(options.signedInAs === undefined ? {} : { signedInAs: options.signedInAs }),
       state: c.req.query("state"),
       code: c.req.query("code"),
       error: c.req.query("error"),
@@ -57,6 +67,7 @@ export async function finishConnection(
       messagePage(
         "Connected",
         `Your ${connection.provider} account ${connection.nickname} is connected. You can close this page and go back to your assistant.`,
+        await options.accountOf(connection.userId),
       ),
     );
   } catch (error) {
