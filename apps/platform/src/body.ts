@@ -1,7 +1,6 @@
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { z } from "zod";
-import type { AppEnv } from "./env.js";
 import { ApiError } from "./errors.js";
 
 /**

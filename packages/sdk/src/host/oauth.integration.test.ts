@@ -9,7 +9,6 @@ import { getCredentials } from "../get-credentials.js";
 import {
   capturingLogger,
   connectClient,
-  cookiesOf,
   freePort,
   hostEnvironment,
   openConnectLink,
