@@ -1,13 +1,14 @@
 // `npm run bench:memory`: the platform's resident memory idle, and with the three examples
 // running (each a process of its own, started by the platform's runner), and the total. The
 // platform is the real entry, apps/platform/src/main.ts as `npm start` runs it, on a fresh data
-// folder, driven over its HTTP API as the first admin with the password it prints on first start.
+// folder, driven over its HTTP API as the first admin with the password it writes on first start.
 // It is measured idle twice: after that first start, and after a restart on the same folder (what
 // every later start looks like); the examples are then deployed on the restarted platform.
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { firstAdminFile } from "@gumstack/platform";
 // The OAuth package's test provider, by path: the root package does not depend on @gumstack/oauth.
 import { startTestAuthServer, type TestAuthServer } from "../packages/oauth/src/testing/index.js";
 import { deployExamples, EXAMPLES } from "./memory/examples.js";
@@ -20,11 +21,14 @@ import { environmentVariable, statusKiB } from "./shared/proc.js";
 // Every figure is read this long after the step before it, once start-up work has quietened.
 const SETTLE_MS = 5_000;
 
-/** The first-admin lines the platform prints once, on its first start. */
-function firstAdmin(output: string): { email: string; password: string } {
-  const email = /^\s+email:\s+(\S+)$/m.exec(output)?.[1];
-  const password = /^\s+password:\s+(\S+)$/m.exec(output)?.[1];
-  if (!email || !password) throw new Error(`the platform printed no first admin:\n${output}`);
+/** The first admin the platform made on its first start: not a terminal, so it is in a file. */
+function firstAdmin(dataDir: string, output: string): { email: string; password: string } {
+  const file = firstAdminFile(dataDir);
+  const text = existsSync(file) ? readFileSync(file, "utf8") : "";
+  const email = /^email: (\S+)$/m.exec(text)?.[1];
+  const password = /^password: (\S+)$/m.exec(text)?.[1];
+  if (!email || !password)
+    throw new Error(`the platform wrote no first admin to ${file}:\n${output}`);
   return { email, password };
 }
 
@@ -46,7 +50,7 @@ async function main(): Promise<void> {
     await sleep(SETTLE_MS);
     const first = footprintOf("platform, idle after its first start", platform.pid);
     const firstPeak = statusKiB(platform.pid, "VmHWM");
-    const admin = firstAdmin(platform.output());
+    const admin = firstAdmin(env.GUMSTACK_DATA_DIR as string, platform.output());
     await platform.stop();
 
     const startedAt = performance.now();

@@ -1,8 +1,8 @@
 // `npm start`: the platform on its embedded database, hosting the three example servers, and a
 // local demo OpenID provider for example-oauth. The platform registers the examples at start
-// (from .gumstack/examples.json, written here) and runs each as its own process. Ctrl-C stops all.
+// (passed on its standard input) and runs each as its own process. Ctrl-C stops all.
 import { spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -13,12 +13,13 @@ const port = process.env.GUMSTACK_PORT ?? "8080";
 const publicUrl = process.env.GUMSTACK_PUBLIC_URL ?? `http://127.0.0.1:${port}`;
 const children = [];
 
-function start(name, script, args, env, onLine = () => {}) {
+function start(name, script, args, env, onLine = () => {}, input = undefined) {
   const child = spawn(node[0], [...node.slice(1), script, ...args], {
     cwd: root,
     env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
   });
+  if (input !== undefined) child.stdin.end(input);
   children.push(child);
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on("line", (line) => {
@@ -46,9 +47,13 @@ function stop(code) {
 process.once("SIGINT", () => stop(0));
 process.once("SIGTERM", () => stop(0));
 
-/** The examples, with the variables an operator would set in the dashboard. */
-function writeSeeds(idp) {
-  const seeds = [
+/**
+ * The examples, with the variables an operator would set in the dashboard. Handed to the
+ * platform on its standard input (`--seed -`), so the demo provider's client secret is never
+ * written to disk in clear; the platform stores it encrypted, as any variable.
+ */
+function seedsOf(idp) {
+  return JSON.stringify([
     {
       path: join(root, "apps", "example-oauth"),
       // The demo provider makes a new client secret each run.
@@ -63,12 +68,24 @@ function writeSeeds(idp) {
       path: join(root, "apps", "example-none"),
       env: { WEATHER_API_KEY: "demo-weather-key-0001", WEATHER_UNITS: "metric" },
     },
-  ];
-  const file = join(root, ".gumstack", "examples.json");
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(seeds, null, 2)}\n`, { mode: 0o600 });
-  return file;
+  ]);
 }
+
+/**
+ * The platform is not on a terminal (its output comes through here), so it writes the first
+ * admin's password to a file only this user can read and logs where. On a terminal, show it.
+ */
+function showFirstAdmin(line) {
+  const file = /its password is in (\S+), readable only/.exec(line)?.[1];
+  if (!file || !process.stdout.isTTY || !existsSync(file)) return;
+  const text = readFileSync(file, "utf8");
+  process.stdout.write(
+    `\n${text.replace(/^/gm, "  ")}  (from ${file}: delete it once you have changed the password)\n\n`,
+  );
+}
+
+// Earlier versions wrote the examples' variables here in clear; nothing reads it any more.
+rmSync(join(root, ".gumstack", "examples.json"), { force: true });
 
 start(
   "demo-idp",
@@ -77,7 +94,17 @@ start(
   { DEMO_REDIRECT_URI: `${publicUrl}/auth/callback` },
   (line) => {
     if (!line.startsWith("{")) return false;
-    start("platform", "apps/platform/src/main.ts", ["--seed", writeSeeds(JSON.parse(line))], {});
+    start(
+      "platform",
+      "apps/platform/src/main.ts",
+      ["--seed", "-"],
+      {},
+      (platformLine) => {
+        showFirstAdmin(platformLine);
+        return false;
+      },
+      seedsOf(JSON.parse(line)),
+    );
     return true;
   },
 );

@@ -8,7 +8,7 @@
 import { fileURLToPath } from "node:url";
 import { users } from "@gumstack/db";
 import { createLogger } from "@gumstack/log";
-import { type RunningPlatform, startPlatform } from "@gumstack/platform";
+import { createInvite, type RunningPlatform, startPlatform } from "@gumstack/platform";
 import { loadConfig, runtimeSecretFor } from "@gumstack/runtime";
 import { freePort } from "@gumstack/sdk/testing";
 import { eq } from "drizzle-orm";
@@ -43,7 +43,15 @@ exitWithParent(() => platform.close());
 /** A user made admin, example-none registered and running, an API key: what the bench needs. */
 async function setUp({ url, services }: RunningPlatform): Promise<GatewayReady> {
   const api = new PlatformApi(url);
+  // Accounts are by invitation: one made here, as an admin would with POST /api/invites.
+  const { token } = await createInvite(services.database.db, {
+    createdBy: null,
+    email: null,
+    days: 1,
+    now: Date.now(),
+  });
   const { userId } = await api.signIn("sign-up", {
+    invite: token,
     email: "bench@example.com",
     password: "correct horse battery",
     name: "bench",

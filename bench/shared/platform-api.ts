@@ -23,7 +23,7 @@ export class PlatformApi {
   /** Signs up (a new account) or in (an existing one) and keeps the session for later calls. */
   async signIn(
     how: "sign-up" | "sign-in",
-    account: { email: string; password: string; name?: string },
+    account: { email: string; password: string; name?: string; invite?: string },
   ): Promise<{ userId: string }> {
     const response = await this.send("POST", `/api/auth/${how}`, account);
     const body = await this.read(response, `POST /api/auth/${how}`);

@@ -11,6 +11,7 @@ import {
   Throttle,
 } from "@gumstack/runtime";
 import { ensureFirstAdmin } from "./accounts/first-admin.js";
+import { announceFirstAdmin } from "./accounts/first-admin-notice.js";
 import { defaultLimits, type Limits } from "./accounts/limits.js";
 import type { Services } from "./env.js";
 import { createListener } from "./listener.js";
@@ -125,11 +126,12 @@ export async function startPlatform(
   }
   const admin = await ensureFirstAdmin(services.database.db);
   if (admin) {
-    // For the operator's terminal, once; the log never sees a password.
-    process.stdout.write(
-      `\nFirst start: an admin account was created. Sign in at ${services.publicUrl} with\n` +
-        `  email:    ${admin.email}\n  password: ${admin.password}\n(shown once; change it after signing in)\n\n`,
-    );
+    announceFirstAdmin(admin, {
+      dataDir: config.dataDir,
+      publicUrl: services.publicUrl,
+      log,
+      terminal: process.stdout.isTTY === true,
+    });
   }
   if (options.seeds) await registerSeeds(services, options.seeds);
   listener = createListener(services);

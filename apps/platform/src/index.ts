@@ -1,3 +1,5 @@
+export { firstAdminFile } from "./accounts/first-admin-notice.js";
+export { createInvite } from "./accounts/invites.js";
 export { createApp } from "./app.js";
 export { openServices, type RunningPlatform, startPlatform } from "./boot.js";
 export type { AppEnv, Services } from "./env.js";

@@ -5,7 +5,8 @@ import { readSeedFile } from "./servers/startup.js";
 
 /**
  * `npm start`: the platform on the embedded database unless DATABASE_URL says otherwise.
- * `--seed <file.json>` registers the servers listed there at start (see servers/startup.ts).
+ * `--seed <file.json>` registers the servers listed there at start (see servers/startup.ts);
+ * `--seed -` reads that list from standard input.
  */
 async function main(argv: readonly string[]): Promise<void> {
   const config = loadConfig(process.env);

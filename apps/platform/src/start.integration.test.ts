@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readMigrations } from "@gumstack/db";
@@ -6,6 +6,7 @@ import { createScratchDatabase, repoRoot, testDriver } from "@gumstack/db/testin
 import { connectClient, textOf } from "@gumstack/sdk/testing";
 import { generateKeySpec } from "@gumstack/vault";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { firstAdminFile } from "./accounts/first-admin-notice.js";
 import {
   type PlatformProcess,
   runEntry,
@@ -16,15 +17,22 @@ const example = (name: string) => join(repoRoot, "apps", `example-${name}`);
 
 describe(`the start command [${testDriver}]`, () => {
   let env: Record<string, string>;
+  let dataDir: string;
   let drop: () => Promise<void>;
 
   beforeEach(async () => {
     const home = mkdtempSync(join(tmpdir(), "gumstack-start-"));
     const scratch = await createScratchDatabase();
     drop = scratch.drop;
+    // The data folder also on Postgres: the first admin's password file goes beside it.
+    dataDir = join(home, "data");
     env = scratch.url
-      ? { DATABASE_URL: scratch.url, GUMSTACK_VAULT_KEYS: generateKeySpec("k1") }
-      : { GUMSTACK_DATA_DIR: join(home, "data") };
+      ? {
+          DATABASE_URL: scratch.url,
+          GUMSTACK_VAULT_KEYS: generateKeySpec("k1"),
+          GUMSTACK_DATA_DIR: dataDir,
+        }
+      : { GUMSTACK_DATA_DIR: dataDir };
   });
   // Every platform started is stopped, also when a test fails half-way (its servers with it).
   const started: PlatformProcess[] = [];
@@ -67,7 +75,13 @@ describe(`the start command [${testDriver}]`, () => {
       ]),
     );
     const first = await startPlatformProcess(env, ["--seed", seeds]);
-    const password = /password: (\S+)/.exec(first.output())?.[1] as string;
+    // Not a terminal: the password is in a file only this user can read, never in the output.
+    const file = firstAdminFile(dataDir);
+    expect(first.output()).toContain(`its password is in ${file}`);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const password = /password: (\S+)/.exec(readFileSync(file, "utf8"))?.[1] as string;
+    expect(password).toMatch(/^[\w-]{20}$/);
+    expect(first.output()).not.toContain(password);
     const signIn = async (url: string) => {
       const response = await fetch(`${url}/api/auth/sign-in`, {
         method: "POST",

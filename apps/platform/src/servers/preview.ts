@@ -1,7 +1,8 @@
 /**
- * What a listing shows of a secret value: never the value. Long values (keys, tokens) show their
- * last four characters, enough to tell two apart; short ones show nothing but their presence.
+ * What a listing shows of a secret value: that it is set, nothing of the value. Not even its
+ * last characters: an operator's value is often short or structured (a region, a numeric id),
+ * where four characters are most of it, and a preview of them confirms a guess.
  */
-export function maskedPreview(value: string): string {
-  return value.length >= 16 ? `••••${value.slice(-4)}` : "••••";
+export function maskedPreview(_value: string): string {
+  return "••••";
 }

@@ -46,24 +46,28 @@ export interface SeedServer {
 }
 
 /**
- * Reads a seed file: a JSON array of SeedServer. Errors name the file and the entry, and a
- * reserved or malformed variable name is refused here as everywhere.
+ * Reads a seed file (or "-": standard input): a JSON array of SeedServer. Errors name the file
+ * and the entry, and a reserved or malformed variable name is refused here as everywhere.
  */
 export function readSeedFile(file: string): SeedServer[] {
-  const parsed: unknown = JSON.parse(readFileSync(file, "utf8"));
-  if (!Array.isArray(parsed)) throw new Error(`${file}: must be a JSON array of servers`);
+  // "-" is standard input: `npm start` passes the examples' variables (a client secret among
+  // them) through a pipe, so they are never written to disk in clear.
+  const text = readFileSync(file === "-" ? 0 : file, "utf8");
+  const where = file === "-" ? "the seed list on standard input" : file;
+  const parsed: unknown = JSON.parse(text);
+  if (!Array.isArray(parsed)) throw new Error(`${where}: must be a JSON array of servers`);
   return parsed.map((entry: unknown, i) => {
     const e = (typeof entry === "object" && entry !== null ? entry : {}) as Record<string, unknown>;
-    if (typeof e.path !== "string") throw new Error(`${file}: [${i}].path must be a folder`);
+    if (typeof e.path !== "string") throw new Error(`${where}: [${i}].path must be a folder`);
     const variables = (key: "env" | "envAlways") => {
       const value = e[key] ?? {};
       if (typeof value !== "object" || value === null)
-        throw new Error(`${file}: [${i}].${key} must be an object`);
+        throw new Error(`${where}: [${i}].${key} must be an object`);
       for (const [name, v] of Object.entries(value)) {
         const problem = variableNameProblem(name);
-        if (problem) throw new Error(`${file}: [${i}].${key}.${name}: ${problem}`);
+        if (problem) throw new Error(`${where}: [${i}].${key}.${name}: ${problem}`);
         if (typeof v !== "string")
-          throw new Error(`${file}: [${i}].${key}.${name} must be a string`);
+          throw new Error(`${where}: [${i}].${key}.${name} must be a string`);
       }
       return value as Record<string, string>;
     };
