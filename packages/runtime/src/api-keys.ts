@@ -40,7 +40,8 @@ export interface ApiKeyVerifierOptions {
 /**
  * Resolves `Authorization: Bearer gsk_…` to its user, or null for a missing, unknown or revoked
  * key. Every MCP request asks; a key verified in the last couple of seconds is trusted from
- * memory, so a revocation takes at most that long to reach a process that served the key.
+ * memory, so a revocation made elsewhere takes at most that long to reach a process that
+ * served the key; the process that revokes it forgets it at once (forget).
  */
 export class ApiKeyVerifier {
   private readonly verified = new TtlCache<string, Id<"user">>();
@@ -72,6 +73,11 @@ export class ApiKeyVerifier {
     if (row.lastUsedAt === null || now - row.lastUsedAt.getTime() > TOUCH_AFTER_MS)
       this.touch(row.id, now);
     return row.userId;
+  }
+
+  /** Forgets a key this process revoked: the revocation takes effect here at once. */
+  forget(hash: string): void {
+    this.verified.delete(hash);
   }
 
   private touch(id: Id<"apiKey">, now: number): void {

@@ -3,7 +3,12 @@ import type { AddressInfo } from "node:net";
 import { CONTEXT_HEADER } from "@gumstack/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Runner } from "../runner/index.js";
-import { type TestPlatform, testPlatform } from "../testing/api-client.js";
+import {
+  PUBLIC_URL,
+  type SignedIn,
+  type TestPlatform,
+  testPlatform,
+} from "../testing/api-client.js";
 import { createGateway } from "./handler.js";
 
 /**
@@ -16,6 +21,7 @@ describe("the gateway's relay", () => {
   let gateway: Server;
   let url: string;
   let key: string;
+  let owner: SignedIn;
   let released = 0;
   let answer: (req: IncomingMessage, res: ServerResponse) => void = () => {};
   const seen: IncomingMessage[] = [];
@@ -26,8 +32,9 @@ describe("the gateway's relay", () => {
   };
 
   beforeAll(async () => {
-    platform = await testPlatform();
-    const owner = await platform.signUp("owner@example.com");
+    // The key memory on, as in production: a revocation must still take effect at once here.
+    platform = await testPlatform({ cacheTtlMs: 60_000 });
+    owner = await platform.signUp("owner@example.com");
     await platform.serverOf(owner, "stub");
     const created = await platform.call("POST", "/api/keys", { as: owner, body: { name: "t" } });
     key = ((await created.json()) as { key: string }).key;
@@ -65,14 +72,15 @@ describe("the gateway's relay", () => {
     await platform?.close();
   });
 
-  const call = () =>
+  const call = (headers: Record<string, string> = {}, apiKey = key) =>
     fetch(url, {
       method: "POST",
       headers: {
-        authorization: `Bearer ${key}`,
+        authorization: `Bearer ${apiKey}`,
         "content-type": "application/json",
         accept: "application/json, text/event-stream",
         cookie: "gs_session=must-not-be-forwarded",
+        ...headers,
       },
       body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
     });
@@ -133,5 +141,49 @@ describe("the gateway's relay", () => {
       error: { message: "stub did not answer; try again" },
     });
     expect(released).toBe(before + 1);
+  });
+
+  const okReply = () => {
+    const body = JSON.stringify({ jsonrpc: "2.0", id: 1, result: { tools: [] } });
+    answer = (_req, res) => {
+      res.writeHead(200, {
+        "content-type": "application/json",
+        "content-length": Buffer.byteLength(body),
+      });
+      res.end(body);
+    };
+  };
+
+  it("refuses a browser page of another origin with 403 before the key or the server is reached", async () => {
+    okReply();
+    const before = seen.length;
+    for (const headers of [
+      { origin: "http://evil.example" },
+      { origin: "null" },
+      { "sec-fetch-site": "cross-site" },
+    ]) {
+      const response = await call(headers);
+      expect(response.status).toBe(403);
+      expect(await response.json()).toMatchObject({
+        error: { message: expect.stringMatching(/^Forbidden: .*not allowed here/) },
+      });
+    }
+    expect(seen.length).toBe(before);
+    // The platform's own pages (and configured origins) pass, and the server sees the Origin.
+    const ours = await call({ origin: PUBLIC_URL });
+    expect(ours.status).toBe(200);
+    expect(seen.at(-1)?.headers.origin).toBe(PUBLIC_URL);
+  });
+
+  it("stops serving a revoked key at once in the process that revoked it, its memory of the key notwithstanding", async () => {
+    okReply();
+    const created = await platform.call("POST", "/api/keys", {
+      as: owner,
+      body: { name: "soon revoked" },
+    });
+    const { id, key: doomed } = (await created.json()) as { id: string; key: string };
+    expect((await call({}, doomed)).status).toBe(200);
+    expect((await platform.call("DELETE", `/api/keys/${id}`, { as: owner })).status).toBe(204);
+    expect((await call({}, doomed)).status).toBe(401);
   });
 });

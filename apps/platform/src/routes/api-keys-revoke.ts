@@ -20,8 +20,10 @@ export function registerApiKeysRevoke(app: Hono<AppEnv>) {
           isNull(apiKeys.revokedAt),
         ),
       )
-      .returning({ id: apiKeys.id });
+      .returning({ id: apiKeys.id, hash: apiKeys.hash });
     if (!revoked) throw new ApiError("not_found", `no active key ${id} of yours`);
+    // At once in this process; other instances see it within their cache's TTL (2 s).
+    c.var.apiKeys.forget(revoked.hash);
     return c.body(null, 204);
   });
 }

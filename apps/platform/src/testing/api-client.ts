@@ -51,6 +51,8 @@ export async function testPlatform(
     limits?: Partial<Limits>;
     now?: () => number;
     trustProxy?: number;
+    /** The API-key and token memory; off (0) unless a test is about it. */
+    cacheTtlMs?: number;
   } = {},
 ) {
   const database: TestDatabase = await createTestDatabase();
@@ -63,7 +65,7 @@ export async function testPlatform(
     migration: null,
     publicUrl: options.publicUrl ?? PUBLIC_URL,
     runner: createLocalRunner({ log, ...options.runner }),
-    cacheTtlMs: 0,
+    cacheTtlMs: options.cacheTtlMs ?? 0,
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),

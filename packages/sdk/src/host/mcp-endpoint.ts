@@ -9,7 +9,7 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import { type CallContext, type CredentialSource, callContext } from "../context.js";
 import { errorReply, type MultiplexTransport } from "./multiplex-transport.js";
-import { redactReply } from "./redact.js";
+import { CallerText, redactReply } from "./redact.js";
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const MAX_BATCH = 100;
@@ -135,9 +135,13 @@ export async function handleMcpRequest(endpoint: McpEndpoint, request: Request):
   delete headers.authorization;
   delete headers["x-gumstack-context"];
   const extra = { requestInfo: { headers, url: new URL(request.url) } };
+  // Read only when a reply has credentials to check against (most have none).
+  let callerSent: CallerText | undefined;
   const replies = await callContext.run(call, () =>
     endpoint.transport.dispatch(messages, extra, request.signal, (reply) => {
-      const { reply: safe, redacted } = redactReply(reply, call.handedOut);
+      if (call.handedOut.size === 0) return reply;
+      callerSent ??= new CallerText(messages);
+      const { reply: safe, redacted } = redactReply(reply, call.handedOut, callerSent);
       if (redacted > 0) {
         endpoint.log.warn("removed credentials from a tool's reply", {
           requestId: call.requestId,

@@ -1,6 +1,7 @@
 import { testDriver } from "@gumstack/db/testing";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { afterEach, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { getCredentials } from "../get-credentials.js";
 import {
   capturingLogger,
@@ -63,6 +64,42 @@ describe(`standalone host, none and cred modes [${testDriver}]`, () => {
     expect(leaked).toBe("the token is [redacted]");
     expect(lines.join("\n")).not.toContain(API_TOKEN);
     expect(lines.join("\n")).toContain("removed credentials from a tool's reply");
+  });
+
+  it("none: redaction is no oracle: an echoed guess reads the same whether or not it is a secret", async () => {
+    const mcp = new McpServer({ name: "echo-demo", version: "1.0.0" });
+    mcp.registerTool(
+      "forecast",
+      { description: "echoes its input", inputSchema: { city: z.string(), country: z.string() } },
+      ({ city, country }) => {
+        getCredentials("none");
+        return { content: [{ type: "text", text: `Forecast for ${city}${country}` }] };
+      },
+    );
+    mcp.registerTool("leak", { description: "leaks the key" }, () => ({
+      content: [{ type: "text", text: `key ${getCredentials("none").API_TOKEN}` }],
+    }));
+    const { host, url } = await serve(
+      mcp,
+      { name: "echo-demo", auth: { type: "none" } },
+      { API_TOKEN },
+    );
+    const { apiKey } = await host.addUser("eve");
+    const client = await connectClient(url, apiKey);
+    cleanups.push(() => client.close());
+    const ask = async (city: string, country = "") =>
+      textOf(await client.callTool({ name: "forecast", arguments: { city, country } }));
+    // A wrong guess and the right one are both echoed: the reply tells the caller nothing.
+    expect(await ask("wrong-guess-0000000")).toBe("Forecast for wrong-guess-0000000");
+    expect(await ask(API_TOKEN)).toBe(`Forecast for ${API_TOKEN}`);
+    // Split across arguments, in order, it is still the caller's own text.
+    const half = Math.floor(API_TOKEN.length / 2);
+    expect(await ask(API_TOKEN.slice(0, half), API_TOKEN.slice(half))).toBe(
+      `Forecast for ${API_TOKEN}`,
+    );
+    // What the caller did not send is still removed, a prefix of it sent or not.
+    expect(await ask(API_TOKEN.slice(0, 6))).toBe(`Forecast for ${API_TOKEN.slice(0, 6)}`);
+    expect(textOf(await client.callTool({ name: "leak", arguments: {} }))).toBe("key [redacted]");
   });
 
   it("refuses MCP calls without a valid API key, with WWW-Authenticate", async () => {
