@@ -1,4 +1,4 @@
-import { servers } from "@gumstack/db";
+import { envVars, servers, users } from "@gumstack/db";
 import { findPlaintext, testDriver } from "@gumstack/db/testing";
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -85,4 +85,52 @@ describe(`environment variables [${testDriver}]`, () => {
       },
     });
   });
+
+  it("refuses a name longer than 128 characters, naming the rule", async () => {
+    const response = await put(`A${"B".repeat(9_999)}`, "x");
+    expect(response.status).toBe(400);
+    const { error } = (await response.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe("invalid_variable_name");
+    expect(error.message).toMatch(
+      /^name: "AB{31}…" is too long: a name has at most 128 characters$/,
+    );
+    expect((await list()).variables).toEqual([]);
+  });
+
+  it.each(["LD_PRELOAD", "LD_LIBRARY_PATH", "NODE_OPTIONS", "PATH", "PYTHONSTARTUP", "BASH_ENV"])(
+    "refuses %s, which changes how the process loads code, unless an admin allows it",
+    async (name) => {
+      const refused = await put(name, "/tmp/x");
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toMatchObject({
+        error: {
+          code: "invalid_variable_name",
+          message: expect.stringMatching(
+            new RegExp(`^name: "${name}" changes how the server's process loads or runs code`),
+          ),
+        },
+      });
+      // The owner asking to allow it is not enough: an admin must.
+      const asOwner = await platform.call("PUT", `/api/servers/weather/env/${name}`, {
+        as: ada,
+        body: { value: "/tmp/x", allowUnsafeName: true },
+      });
+      expect(asOwner.status).toBe(400);
+      expect(await asOwner.json()).toMatchObject({
+        error: { message: expect.stringContaining("(only an admin may)") },
+      });
+      expect((await list()).variables).toEqual([]);
+      await platform.database.db
+        .update(users)
+        .set({ isAdmin: true })
+        .where(eq(users.id, ada.userId as never));
+      const allowed = await platform.call("PUT", `/api/servers/weather/env/${name}`, {
+        as: ada,
+        body: { value: "/tmp/x", allowUnsafeName: true },
+      });
+      expect(allowed.status).toBe(201);
+      const [row] = await platform.database.db.select().from(envVars).where(eq(envVars.name, name));
+      expect(row?.allowUnsafe).toBe(true);
+    },
+  );
 });

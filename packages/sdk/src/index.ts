@@ -29,4 +29,11 @@ export { type CredentialsFor, getCredentials } from "./get-credentials.js";
 export { GumstackHost, type HostOptions } from "./host/gumstack-host.js";
 /** The browser ends of a connection, for a host that serves /auth/* itself (the platform does). */
 export { beginConnection, finishConnection } from "./host/routes/oauth-flow.js";
-export { isReservedName, VARIABLE_NAME, variableNameProblem, withoutReserved } from "./names.js";
+export {
+  isReservedName,
+  MAX_VARIABLE_NAME_LENGTH,
+  unsafeNameProblem,
+  VARIABLE_NAME,
+  variableNameProblem,
+  withoutReserved,
+} from "./names.js";

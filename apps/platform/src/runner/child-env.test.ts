@@ -35,4 +35,27 @@ describe("the environment of a server's process", () => {
     ]);
     expect(problems.join("\n")).not.toMatch(/v[1-4]|0\.0\.0\.0/);
   });
+
+  it("refuses loader and interpreter variables unless an admin allowed them, and overlong names", () => {
+    const env = {
+      LD_PRELOAD: "/x.so",
+      NODE_OPTIONS: "--inspect",
+      PATH: "/evil",
+      [`A${"B".repeat(200)}`]: "v",
+    };
+    const refused = environmentProblems({ env, platformEnv: {} });
+    expect(refused).toEqual([
+      expect.stringContaining('"LD_PRELOAD" changes how the server\'s process loads or runs code'),
+      expect.stringContaining('"NODE_OPTIONS" changes how'),
+      expect.stringContaining('"PATH" changes how'),
+      expect.stringContaining("is too long: a name has at most 128 characters"),
+    ]);
+    expect(
+      environmentProblems({
+        env: { LD_PRELOAD: "/x.so" },
+        platformEnv: {},
+        allowUnsafeNames: ["LD_PRELOAD"],
+      }),
+    ).toEqual([]);
+  });
 });

@@ -1,14 +1,23 @@
-import { isReservedName, VARIABLE_NAME, variableNameProblem } from "@gumstack/sdk";
+import {
+  isReservedName,
+  unsafeNameProblem,
+  VARIABLE_NAME,
+  variableNameProblem,
+} from "@gumstack/sdk";
 import type { DeploymentSpec } from "./types.js";
 
 /** Set by the runner for every process: where to listen. */
 const RUNNER_VARIABLES = ["GUMSTACK_HOST", "GUMSTACK_PORT"];
 
 /** What is wrong with a spec's variables (names only, never values); empty when nothing. */
-export function environmentProblems(spec: Pick<DeploymentSpec, "env" | "platformEnv">): string[] {
+export function environmentProblems(
+  spec: Pick<DeploymentSpec, "env" | "platformEnv" | "allowUnsafeNames">,
+): string[] {
   const problems: string[] = [];
   for (const [name, value] of Object.entries(spec.env)) {
-    const problem = variableNameProblem(name);
+    const problem =
+      variableNameProblem(name) ??
+      (spec.allowUnsafeNames?.includes(name) ? null : unsafeNameProblem(name));
     if (problem) problems.push(`env: ${problem}`);
     else problems.push(...valueProblems("env", name, value));
   }
@@ -39,7 +48,7 @@ function valueProblems(channel: string, name: string, value: unknown): string[] 
 /**
  * The whole environment of a server's process: its own variables, the platform's for it, where
  * to listen, and PATH. Nothing else of the platform's environment reaches it. An operator's
- * PATH, if set, wins over the platform's.
+ * PATH, if an admin allowed it, wins over the platform's.
  */
 export function childEnvironment(
   spec: Pick<DeploymentSpec, "env" | "platformEnv">,

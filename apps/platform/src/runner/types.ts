@@ -18,6 +18,11 @@ export interface DeploymentSpec {
    * hides reserved names); GUMSTACK_HOST and GUMSTACK_PORT are the runner's.
    */
   platformEnv: Record<string, string>;
+  /**
+   * Names in `env` an admin allowed on purpose although they change how the process loads code
+   * (see unsafeNameProblem); any other such name is refused.
+   */
+  allowUnsafeNames?: readonly string[];
 }
 
 export type DeploymentStatus =

@@ -39,6 +39,7 @@ export async function deployServer(services: Services, server: ServerRow): Promi
     entry: join(server.sourcePath, config.entry),
     cwd: server.sourcePath,
     env,
+    allowUnsafeNames: rows.filter((row) => row.allowUnsafe).map((row) => row.name),
     platformEnv: {
       GUMSTACK_SERVER_ID: server.id,
       GUMSTACK_RUNTIME_SECRET: runtimeSecretFor(vault, server.id),

@@ -15,6 +15,7 @@ export function setVariable(
   serverId: Id<"server">,
   name: string,
   value: string,
+  options?: { allowUnsafe?: boolean },
 ): Promise<Saved>;
 export function setVariable(
   services: Store,
@@ -28,7 +29,7 @@ export async function setVariable(
   serverId: Id<"server">,
   name: string,
   value: string,
-  options: { keepExisting?: boolean } = {},
+  options: { keepExisting?: boolean; allowUnsafe?: boolean } = {},
 ): Promise<Saved | null> {
   const { database, vault } = services;
   return database.db.transaction(async (tx) => {
@@ -41,10 +42,10 @@ export async function setVariable(
     const sealed = vault.encrypt(value, { table: "env_vars", id, field: "value" });
     const [row] = await tx
       .insert(envVars)
-      .values({ id, serverId, name, value: sealed })
+      .values({ id, serverId, name, value: sealed, allowUnsafe: options.allowUnsafe ?? false })
       .onConflictDoUpdate({
         target: [envVars.serverId, envVars.name],
-        set: { value: sealed, updatedAt: new Date() },
+        set: { value: sealed, allowUnsafe: options.allowUnsafe ?? false, updatedAt: new Date() },
       })
       .returning({ updatedAt: envVars.updatedAt });
     await tx

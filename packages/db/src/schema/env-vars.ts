@@ -1,4 +1,4 @@
-import { pgTable, text, unique } from "drizzle-orm/pg-core";
+import { boolean, pgTable, text, unique } from "drizzle-orm/pg-core";
 import type { Id } from "../ids.js";
 import { createdAt, moment } from "./columns.js";
 import { serverReference } from "./references.js";
@@ -11,6 +11,8 @@ export const envVars = pgTable(
     serverId: serverReference(),
     name: text("name").notNull(),
     value: text("value").notNull(),
+    /** An admin set this loader or interpreter variable on purpose (see unsafeNameProblem). */
+    allowUnsafe: boolean("allow_unsafe").notNull().default(false),
     createdAt: createdAt(),
     updatedAt: moment("updated_at").notNull().defaultNow(),
   },
