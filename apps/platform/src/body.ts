@@ -1,4 +1,4 @@
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { z } from "zod";
 import { ApiError } from "./errors.js";
@@ -13,14 +13,28 @@ export const MAX_BODY_BYTES = 256 * 1024;
 /** Our JSON bodies are two or three levels deep; anything past this is not one of them. */
 export const MAX_JSON_DEPTH = 32;
 
-/** The app-wide limit: declared lengths are checked up front, chunked bodies as they arrive. */
-export const limitBodies = () =>
+/**
+ * A hosted server's batch of up to 1,000 tool calls (`/internal/activity`) is the one body that
+ * may be larger; the caller is one of our own processes, and the route checks its secret.
+ */
+export const MAX_INTERNAL_BODY_BYTES = 1024 * 1024;
+
+const limit = (maxSize: number) =>
   bodyLimit({
-    maxSize: MAX_BODY_BYTES,
+    maxSize,
     onError: () => {
-      throw new ApiError("payload_too_large", `body: must be at most ${MAX_BODY_BYTES} bytes`);
+      throw new ApiError("payload_too_large", `body: must be at most ${maxSize} bytes`);
     },
   });
+
+/** The app-wide limit: declared lengths are checked up front, chunked bodies as they arrive. */
+export function limitBodies(): MiddlewareHandler {
+  const app = limit(MAX_BODY_BYTES);
+  const internal = limit(MAX_INTERNAL_BODY_BYTES);
+  return function limitBodiesHandler(c, next) {
+    return (c.req.path.startsWith("/internal/") ? internal : app)(c, next);
+  };
+}
 
 /**
  * The request's JSON body, checked: sent as JSON (a cross-site form can only send text/plain,
@@ -80,4 +94,34 @@ export function shapeProblem(value: unknown): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * A posted HTML form's text fields (urlencoded or multipart; files and repeated fields are
+ * ignored). Anything else, or a body that does not parse as a form, is a 400, not a 500.
+ */
+export async function readForm(c: Context): Promise<Record<string, string>> {
+  const type = c.req.header("content-type") ?? "";
+  if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)\s*(;|$)/i.test(type)) {
+    throw new ApiError(
+      "unsupported_media_type",
+      "content-type: must be a form (urlencoded or multipart)",
+    );
+  }
+  let body: Record<string, unknown>;
+  try {
+    body = await c.req.parseBody();
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    throw new ApiError("bad_request", "body: not a form that can be read", { cause: error });
+  }
+  const fields: Record<string, string> = {};
+  for (const [name, value] of Object.entries(body)) {
+    if (typeof value === "string") {
+      const nul = shapeProblem(value);
+      if (nul) throw new ApiError("bad_request", `${name}: must not contain a NUL character`);
+      fields[name] = value;
+    }
+  }
+  return fields;
 }

@@ -47,6 +47,9 @@ export function onError(error: Error, c: Context<AppEnv>) {
     if (errorStatus[error.code] === 401) c.header("WWW-Authenticate", 'Bearer realm="gumstack"');
     if (error.retryAfterSeconds !== undefined)
       c.header("Retry-After", String(error.retryAfterSeconds));
+    // The rest of a refused body is not read: the connection cannot carry another request, and
+    // a client that reused it would see its next request reset.
+    if (error.code === "payload_too_large") c.header("Connection", "close");
     // The connect and credential flows are pages a person reads, not API answers.
     if (c.req.path.startsWith("/auth/"))
       return c.html(errorPage("Cannot continue", error.message), errorStatus[error.code]);

@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { connections, servers } from "@gumstack/db";
+import { connections, oauthStates, servers } from "@gumstack/db";
 import { findPlaintext, repoRoot, testDriver } from "@gumstack/db/testing";
 import { startTestAuthServer, type TestAuthServer } from "@gumstack/oauth/testing";
 import { issueTicket } from "@gumstack/runtime";
@@ -140,9 +140,23 @@ describe(`hosted oauth through the platform's /auth/callback [${testDriver}]`, (
       await api(ada, "GET", "/api/servers/example-oauth/connections")
     ).json()) as { connections: Array<{ nickname: string }> };
     expect(mine.map((c) => c.nickname).sort()).toEqual(["ada", "ada-work"]);
-    // Somewhere else is not followed.
-    const away = await api(ada, "GET", "/auth/start/example-oauth?return_to=https://evil.example/");
-    expect(away.status).toBe(400);
+    // Somewhere else is not followed, nor what a browser would read as somewhere else (a tab it
+    // drops, a backslash it turns around), nor a newline; and none of them stores a state.
+    const states = async () => (await platform.database.db.select().from(oauthStates)).length;
+    const before = await states();
+    for (const returnTo of [
+      "https://evil.example/",
+      "/%09/evil.example",
+      "/%0A/x",
+      "/%0D%0Aset-cookie:%20a=1",
+      "/%5Cevil.example",
+      "//evil.example",
+    ]) {
+      const away = await api(ada, "GET", `/auth/start/example-oauth?return_to=${returnTo}`);
+      expect(away.status, returnTo).toBe(400);
+      expect(await away.text()).toContain("return_to must be a path of this site");
+    }
+    expect(await states()).toBe(before);
   });
 
   it("files a connection under the user the link was made for only, in that user's own browser", async () => {

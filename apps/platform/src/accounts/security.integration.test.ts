@@ -1,5 +1,7 @@
+import { request } from "node:http";
 import { rateLimits, sessions, users } from "@gumstack/db";
 import { testDriver } from "@gumstack/db/testing";
+import { freePort } from "@gumstack/sdk/testing";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { PUBLIC_URL, type TestPlatform, testPlatform } from "../testing/api-client.js";
@@ -267,4 +269,91 @@ describe(`account security [${testDriver}]`, () => {
       expect((await platform.call("GET", "/api/me", { as: bob })).status).toBe(200);
     });
   });
+
+  describe("bodies", () => {
+    it("answers a body nested 8,000 deep with a 400 naming the rule, before sign-in, logging no error", async () => {
+      platform = await testPlatform();
+      const deep = `{"email":${"[".repeat(8_000)}${"]".repeat(8_000)},"password":"x"}`;
+      const response = await platform.call("POST", "/api/auth/sign-in", { body: deep });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({
+        error: {
+          code: "bad_request",
+          message:
+            "email.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0: nested more than 32 deep",
+        },
+      });
+      expect(platform.lines.filter((line) => JSON.parse(line).level === "error")).toEqual([]);
+    });
+
+    it("refuses a body over 256 KiB with 413, declared or chunked, and closes the connection", async () => {
+      const url = `http://127.0.0.1:${await freePort()}`;
+      platform = await testPlatform({ publicUrl: url });
+      const stop = await platform.listen();
+      try {
+        const big = JSON.stringify({ email: "a@b.co", password: "x".repeat(300 * 1024) });
+        const declared = await post(`${url}/api/auth/sign-in`, big, false);
+        expect(declared.status).toBe(413);
+        expect(declared.connection).toBe("close");
+        expect(JSON.parse(declared.body)).toMatchObject({ error: { code: "payload_too_large" } });
+        const chunked = await post(`${url}/api/auth/sign-in`, big, true);
+        expect(chunked.status).toBe(413);
+        // The credential form too: every route of the app.
+        const form = await post(
+          `${url}/auth/form/x`,
+          `a=${"x".repeat(300 * 1024)}`,
+          true,
+          "application/x-www-form-urlencoded",
+        );
+        expect(form.status).toBe(413);
+      } finally {
+        await stop();
+      }
+    });
+  });
 });
+
+/** A POST over node:http, its body in one piece with a length or chunked without one. */
+function post(
+  url: string,
+  body: string,
+  chunked: boolean,
+  type = "application/json",
+): Promise<{ status: number; connection: string | undefined; body: string }> {
+  return new Promise((resolve, reject) => {
+    const outgoing = request(
+      url,
+      {
+        method: "POST",
+        agent: false,
+        headers: chunked
+          ? { "content-type": type }
+          : { "content-type": type, "content-length": Buffer.byteLength(body) },
+      },
+      (response) => {
+        let text = "";
+        response.on("data", (chunk: Buffer) => {
+          text += chunk.toString();
+        });
+        response.once("end", () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            connection: response.headers.connection,
+            body: text,
+          }),
+        );
+      },
+    );
+    let answered = false;
+    outgoing.once("response", () => {
+      answered = true;
+    });
+    outgoing.on("error", (error) => {
+      // Cut off mid-body after the server answered: its answer still comes.
+      if (!answered) reject(error);
+    });
+    if (chunked)
+      for (let at = 0; at < body.length; at += 16_384) outgoing.write(body.slice(at, at + 16_384));
+    outgoing.end(chunked ? undefined : body);
+  });
+}

@@ -1,7 +1,9 @@
 import { pageHeaders, safeLocalPath } from "@gumstack/runtime";
 import type { Context, Handler, Hono } from "hono";
 import { html } from "hono/html";
+import { readForm } from "../body.js";
 import type { AppEnv } from "../env.js";
+import { ApiError, errorStatus } from "../errors.js";
 import { type Api, ApiFailure, apiFor, failureOf } from "./api.js";
 import type { Html } from "./html.js";
 import { layout } from "./layout.js";
@@ -67,8 +69,13 @@ function toSignIn(c: Context<AppEnv>) {
   return c.redirect(next === "/" ? "/sign-in" : `/sign-in?next=${encodeURIComponent(next)}`, 303);
 }
 
-export function problemPage(c: Context<AppEnv>, error: unknown, me: Me | null) {
+export function problemPage(c: Context<AppEnv>, thrown: unknown, me: Me | null) {
   const options = me ? { me } : {};
+  // The app's own refusal of the request itself (a body that is not a form, say).
+  const error =
+    thrown instanceof ApiError
+      ? new ApiFailure(errorStatus[thrown.code], thrown.code, thrown.message)
+      : thrown;
   if (error instanceof ApiFailure) {
     const title = error.status === 404 ? "Not found" : "That did not work";
     const status =
@@ -101,12 +108,5 @@ export function problemPage(c: Context<AppEnv>, error: unknown, me: Me | null) {
   );
 }
 
-/** A urlencoded form's text fields; files and repeated fields are ignored. */
-export async function formOf(c: Context<AppEnv>): Promise<Record<string, string>> {
-  const body = await c.req.parseBody();
-  const fields: Record<string, string> = {};
-  for (const [name, value] of Object.entries(body)) {
-    if (typeof value === "string") fields[name] = value;
-  }
-  return fields;
-}
+/** A posted form's text fields: the app's one form reader (body.ts). */
+export const formOf = (c: Context<AppEnv>) => readForm(c);

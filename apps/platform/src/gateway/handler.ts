@@ -110,8 +110,12 @@ export function createGateway(
     // MCP bodies are small JSON: read whole (bounded), then sent with a length, not chunked.
     const body =
       method === "GET" || method === "HEAD" ? undefined : await readAll(req, MAX_BODY_BYTES);
-    if (body === null)
-      return reply(res, 413, -32000, `Payload Too Large: at most ${MAX_BODY_BYTES} bytes`);
+    if (body === null) {
+      // The rest is not read: this connection cannot carry another request.
+      return reply(res, 413, -32000, `Payload Too Large: at most ${MAX_BODY_BYTES} bytes`, {
+        connection: "close",
+      });
+    }
     const lease = runner.acquire(serverId);
     if (!lease)
       return reply(

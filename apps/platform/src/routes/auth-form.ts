@@ -13,6 +13,7 @@ import { eq } from "drizzle-orm";
 import type { Context, Hono } from "hono";
 import { sessionForLink } from "../accounts/link-session.js";
 import { isCsrfToken } from "../accounts/sessions.js";
+import { readForm } from "../body.js";
 import type { AppEnv } from "../env.js";
 import { configOf } from "../servers/config-of.js";
 
@@ -70,7 +71,7 @@ export function registerAuthForm(app: Hono<AppEnv>) {
   });
 
   app.post("/auth/form/:server", async (c) => {
-    const body = await c.req.parseBody();
+    const body = await readForm(c);
     const target = await formTarget(c, typeof body.ticket === "string" ? body.ticket : undefined);
     if (target instanceof Response) return target;
     const { database, vault, now } = c.var;

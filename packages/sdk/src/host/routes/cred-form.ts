@@ -62,7 +62,13 @@ export function registerCredForm(app: Hono<HostEnv>) {
     const { config, store, now, log } = c.var.services;
     if (config.auth.type !== "cred")
       return c.html(errorPage("No form here", `${config.name} takes no credentials.`), 404);
-    const body = await c.req.parseBody();
+    let body: Record<string, unknown>;
+    try {
+      body = await c.req.parseBody();
+    } catch {
+      // Not a form (a forged multipart body, say): refused as such, not a 500.
+      return c.html(errorPage("Not saved", "That was not a form this page sends."), 400);
+    }
     const ticket = await ticketOf(
       c,
       typeof body.ticket === "string" ? body.ticket : undefined,
