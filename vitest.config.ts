@@ -6,8 +6,8 @@ import { defineConfig } from "vitest/config";
 // "exports"), so tests and `tsx` run the code as written, with no build step in between.
 const conditions = ["gumstack-source", "node", "import", "default"];
 
-/** One vitest project per workspace package, named as the package. */
-const projects = ["packages", "apps"].flatMap((group) =>
+/** One vitest project per workspace package, named as the package, and one for scripts/. */
+const packages = ["packages", "apps"].flatMap((group) =>
   readdirSync(group)
     .map((dir) => join(group, dir))
     .filter((dir) => existsSync(join(dir, "package.json")))
@@ -21,6 +21,10 @@ const projects = ["packages", "apps"].flatMap((group) =>
       },
     })),
 );
+const projects = [
+  ...packages,
+  { extends: true as const, test: { name: "scripts", root: "scripts", include: ["*.test.ts"] } },
+];
 
 export default defineConfig({
   resolve: { conditions },

@@ -5,16 +5,11 @@ import { fileURLToPath } from "node:url";
 import { repoRoot, testDriver } from "@gumstack/db/testing";
 import { startTestAuthServer, type TestAuthServer } from "@gumstack/oauth/testing";
 import { connectClient, freePort, textOf } from "@gumstack/sdk/testing";
-import {
-  type Browser,
-  type BrowserContext,
-  chromium,
-  type Locator,
-  type Page,
-} from "playwright-core";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { callOver, type SignedIn, type TestPlatform, testPlatform } from "../testing/api-client.js";
+import { launchBrowser } from "../testing/browser.js";
 
 const example = (name: string) =>
   fileURLToPath(new URL(`apps/example-${name}`, `file://${repoRoot}`));
@@ -38,8 +33,9 @@ const axeViolations = z.array(
 );
 
 /**
- * The whole dashboard journey in Debian's chromium against a running platform with hosted example
- * servers and a real OpenID provider: each page is screenshotted and checked with axe-core.
+ * The whole dashboard journey in a real Chromium (testing/browser.ts says which) against a running
+ * platform with hosted example servers and a real OpenID provider: each page is screenshotted and
+ * checked with axe-core.
  */
 describe(`the dashboard in a real browser [${testDriver}]`, () => {
   let platform: TestPlatform;
@@ -112,10 +108,7 @@ describe(`the dashboard in a real browser [${testDriver}]`, () => {
     }
     expect((await api("POST", "/api/servers/example-oauth/deploy")).status).toBe(200);
 
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-    });
+    browser = await launchBrowser();
     cleanups.push(() => browser.close());
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: url });
