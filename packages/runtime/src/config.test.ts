@@ -11,6 +11,7 @@ describe("loadConfig", () => {
       host: "127.0.0.1",
       port: 8080,
       pgliteSharedBuffers: "32MB",
+      sandbox: "auto",
     });
   });
 
@@ -22,9 +23,18 @@ describe("loadConfig", () => {
     [{ GUMSTACK_PUBLIC_URL: "example.com" }, /GUMSTACK_PUBLIC_URL: must be an http/],
     [{ GUMSTACK_PGLITE_SHARED_BUFFERS: "lots" }, /GUMSTACK_PGLITE_SHARED_BUFFERS: must be a size/],
     [{ GUMSTACK_PGLITE_SHARED_BUFFERS: "0MB" }, /GUMSTACK_PGLITE_SHARED_BUFFERS: must be a size/],
+    [{ GUMSTACK_SANDBOX: "yes" }, /GUMSTACK_SANDBOX: must be auto, require or off/],
+    [{ GUMSTACK_SANDBOX: "Require" }, /GUMSTACK_SANDBOX: must be auto, require or off/],
   ])("refuses %j naming the variable", (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it("takes each sandbox mode as it is spelled", () => {
+    for (const mode of ["auto", "require", "off"] as const) {
+      expect(loadConfig({ GUMSTACK_SANDBOX: mode }).sandbox).toBe(mode);
+    }
+    expect(loadConfig({ GUMSTACK_SANDBOX: "" }).sandbox).toBe("auto");
   });
 
   it("takes the hosted variables all together or not at all", () => {
