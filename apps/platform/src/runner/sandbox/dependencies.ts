@@ -9,20 +9,21 @@ const isFolder = (path: string) => statSync(path, { throwIfNoEntry: false })?.is
 const isFile = (path: string) => statSync(path, { throwIfNoEntry: false })?.isFile();
 const realpath = (path: string) => {
   try {
-    return realpathSync(path);
+    // One system call, where the JavaScript one walks the path a component at a time.
+    return realpathSync.native(path);
   } catch {
     return undefined; // a dangling link: nothing to show
   }
 };
 
 /**
- * What a Node program in `folder` loads its packages from: the node_modules folder of `folder`
+ * What a Node program in `folders` loads its packages from: the node_modules folder of each
  * and of each folder above it, whole, and the packages its own package links to elsewhere
  * (pnpm's workspace packages), with theirs, transitively. Links in node_modules above its
  * package are not followed: a workspace root's node_modules also links to its apps, which
  * stay unseen.
  */
-export function dependencyFolders(folder: string): string[] {
+export function dependencyFolders(folders: readonly string[]): string[] {
   const found: string[] = [];
   const seen = (path: string) => found.some((f) => covers(f, path));
   const follow = (start: string) => {
@@ -40,8 +41,10 @@ export function dependencyFolders(folder: string): string[] {
       follow(target);
     }
   };
-  const start = realpath(folder);
-  if (start) follow(start);
+  for (const folder of folders) {
+    const start = realpath(folder);
+    if (start) follow(start);
+  }
   return found;
 }
 

@@ -29,7 +29,7 @@ export function sandboxView(
   return {
     readOnly: [
       ...programFolders,
-      ...programFolders.flatMap(dependencyFolders),
+      ...dependencyFolders(programFolders),
       ...programFolders.flatMap((folder) => packageScope(folder) ?? []),
       ...tsconfigFiles(spec.cwd),
       realpathSync(command.command),
