@@ -48,7 +48,7 @@ export function startServerProcess(options: {
     stdio: ["ignore", "pipe", "pipe", ...fds.map(() => "pipe" as const)],
   });
   const pid = child.pid;
-  const signal = (group: number | undefined, signal: NodeJS.Signals) => {
+  const signalGroup = (group: number | undefined, signal: NodeJS.Signals) => {
     if (group === undefined) return;
     try {
       process.kill(-group, signal);
@@ -67,9 +67,9 @@ export function startServerProcess(options: {
     else
       reported = readAll(stream as Readable).then((text) => (sandboxGroup = sandboxGroupOf(text)));
   });
-  const signalGroup = (sig: NodeJS.Signals) => {
-    signal(pid, sig);
-    signal(sandboxGroup, sig);
+  const signalAll = (signal: NodeJS.Signals) => {
+    signalGroup(pid, signal);
+    signalGroup(sandboxGroup, signal);
   };
 
   let exit: ProcessExit | undefined;
@@ -78,7 +78,7 @@ export function startServerProcess(options: {
       if (exit) return;
       exit = ended;
       // The leader is gone: anything it left behind in its group goes too.
-      signalGroup("SIGKILL");
+      signalAll("SIGKILL");
       resolve(ended);
     };
     child.once("exit", (code, signal) => done({ code, signal, at: options.now() }));
@@ -123,13 +123,13 @@ export function startServerProcess(options: {
         sleep(graceMs, undefined, { ref: false }),
       ]);
       if (exit) return;
-      signal(serverGroup ?? pid, "SIGTERM");
+      signalGroup(serverGroup ?? pid, "SIGTERM");
       const gone = await Promise.race([
         exited.then(() => true),
         sleep(graceMs, false, { ref: false }),
       ]);
       if (gone) return;
-      signalGroup("SIGKILL");
+      signalAll("SIGKILL");
       await Promise.race([exited, sleep(KILL_WAIT_MS, undefined, { ref: false })]);
     })();
     return terminating;
