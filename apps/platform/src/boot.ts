@@ -76,11 +76,17 @@ export async function openServices(
   publicUrl = config.publicUrl ?? urlOf(config.host, config.port),
 ): Promise<Services> {
   const store = await openStore(config, log);
+  const runner = createLocalRunner({
+    log,
+    sandbox: config.sandbox,
+    // Hidden from every sandboxed server, even one whose folder holds them.
+    protectedPaths: [config.dataDir, config.vaultKeyFile],
+  });
   return assembleServices({
     ...store,
     log,
     publicUrl,
-    runner: createLocalRunner({ log }),
+    runner,
     mcpAllowedOrigins: config.mcpAllowedOrigins,
     trustProxy: config.trustProxy,
   });

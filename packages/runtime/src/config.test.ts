@@ -11,6 +11,7 @@ describe("loadConfig", () => {
       host: "127.0.0.1",
       port: 8080,
       pgliteSharedBuffers: "32MB",
+      sandbox: "auto",
     });
   });
 
@@ -31,6 +32,8 @@ describe("loadConfig", () => {
       /GUMSTACK_MCP_ALLOWED_ORIGINS: must list origins/,
     ],
     [{ GUMSTACK_TRUST_PROXY: "yes" }, /GUMSTACK_TRUST_PROXY: must be the number/],
+    [{ GUMSTACK_SANDBOX: "yes" }, /GUMSTACK_SANDBOX: must be auto, require or off/],
+    [{ GUMSTACK_SANDBOX: "Require" }, /GUMSTACK_SANDBOX: must be auto, require or off/],
   ])("refuses %j naming the variable", (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
@@ -47,6 +50,13 @@ describe("loadConfig", () => {
     ]);
     expect(config.trustProxy).toBe(1);
     expect(loadConfig({})).toMatchObject({ mcpAllowedOrigins: [], trustProxy: 0 });
+  });
+
+  it("takes each sandbox mode as it is spelled", () => {
+    for (const mode of ["auto", "require", "off"] as const) {
+      expect(loadConfig({ GUMSTACK_SANDBOX: mode }).sandbox).toBe(mode);
+    }
+    expect(loadConfig({ GUMSTACK_SANDBOX: "" }).sandbox).toBe("auto");
   });
 
   it("takes the hosted variables all together or not at all", () => {

@@ -42,6 +42,9 @@ const schema = z.object({
     .string()
     .regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, "must be an http:// or https:// URL")
     .optional(),
+  GUMSTACK_SANDBOX: z
+    .enum(["auto", "require", "off"], { error: "must be auto, require or off" })
+    .default("auto"),
   GUMSTACK_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   GUMSTACK_LOG_FORMAT: z.enum(["pretty", "json"]).default("pretty"),
   GUMSTACK_MCP_ALLOWED_ORIGINS: z
@@ -89,6 +92,12 @@ export interface Config {
   publicUrl: string | undefined;
   logLevel: "debug" | "info" | "warn" | "error";
   logFormat: "pretty" | "json";
+  /**
+   * How hosted servers are isolated: `auto` sandboxes them with bubblewrap where it works and
+   * otherwise runs them unsandboxed, warning loudly; `require` refuses to start them unsandboxed;
+   * `off` never sandboxes.
+   */
+  sandbox: "auto" | "require" | "off";
   /** Set when the platform runs this process as a hosted server. */
   hosted: { serverId: string; runtimeSecret: string; platformUrl: string } | undefined;
   /**
@@ -152,6 +161,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     logFormat: c.GUMSTACK_LOG_FORMAT,
     mcpAllowedOrigins: c.GUMSTACK_MCP_ALLOWED_ORIGINS.map((origin) => new URL(origin).origin),
     trustProxy: c.GUMSTACK_TRUST_PROXY,
+    sandbox: c.GUMSTACK_SANDBOX,
     unknownVariables: Object.keys(env).filter(
       (name) => /^GUMSTACK_/i.test(name) && !knownVariables.includes(name),
     ),

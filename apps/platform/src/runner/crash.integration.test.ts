@@ -49,7 +49,7 @@ describe("a crashed deployment", () => {
     const lease = mustAcquire(r, "srv_crash");
     try {
       const text = await callTool(lease.url, apiKeyOf(r, "dep_crash"), "slow", { ms: 0 });
-      expect(text).toBe(`done by ${info?.pid}`);
+      expect(text).toBe(`done on port ${info?.port}`);
     } finally {
       lease.release();
     }

@@ -54,7 +54,9 @@ describe("deploy", () => {
     expect(lease.deploymentId).toBe("dep_one");
     try {
       const apiKey = apiKeyOf(runner, "dep_one");
-      expect(await callTool(lease.url, apiKey, "slow", { ms: 0 })).toBe(`done by ${info.pid}`);
+      expect(await callTool(lease.url, apiKey, "slow", { ms: 0 })).toBe(
+        `done on port ${info.port}`,
+      );
       // The tools see the operator's variables and PATH; the platform's GUMSTACK_* ones are
       // hidden from them, and nothing else of the platform's environment is there at all.
       expect(await callTool(lease.url, apiKey, "env")).toBe("PATH,WEATHER_API_KEY,WEATHER_UNITS");

@@ -7,6 +7,7 @@ import { freePort } from "./free-port.js";
 import { waitHealthy } from "./health.js";
 import { InFlight } from "./in-flight.js";
 import { LogBuffer } from "./log-buffer.js";
+import type { Isolation } from "./sandbox/index.js";
 import { type ServerProcess, startServerProcess } from "./server-process.js";
 import type {
   DeploymentInfo,
@@ -30,6 +31,7 @@ export interface DeploymentSettings {
   maxLogBytes: number;
   path: string | undefined;
   now: () => number;
+  isolation: Isolation;
 }
 
 export function describeExit(exit: ProcessExit): string {
@@ -85,11 +87,22 @@ export class Deployment {
       startedAt: this.startedAt,
       restarts: this.restarts,
       lastExit: this.lastExit,
+      sandboxed: this.settings.isolation.unsandboxed === undefined,
     };
   }
 
   /** The first process; resolves once it is healthy, else throws DeploymentFailedError. */
   async start(): Promise<void> {
+    const unsandboxed = this.settings.isolation.unsandboxed;
+    if (unsandboxed !== undefined) {
+      // Where the operator looks at this server, too: its log.
+      this.settings.log.warn("deployment runs UNSANDBOXED", { ...this.fields(), unsandboxed });
+      this.logs.push({
+        at: this.settings.now(),
+        stream: "stderr",
+        text: `[gumstack] WARNING: this server runs UNSANDBOXED (${unsandboxed}): it can read every file the platform can`,
+      });
+    }
     const failure = await this.attempt();
     if (failure === undefined) {
       this.state = "running";
@@ -151,7 +164,7 @@ export class Deployment {
     const port = await freePort();
     if (this.stopping.signal.aborted) return "stopped before it started";
     const child = startServerProcess({
-      command: serverCommand(this.spec.entry),
+      launch: this.settings.isolation.launch(serverCommand(this.spec.entry), this.spec),
       cwd: this.spec.cwd,
       env: childEnvironment(this.spec, port, this.settings.path),
       onLine: (stream, text) => this.logs.push({ at: this.settings.now(), stream, text }),

@@ -30,3 +30,16 @@ export class RunnerClosedError extends Error {
     super("the runner is closed: no more deployments");
   }
 }
+
+/** A deploy refused because the sandbox is required (`sandbox: "require"`) and cannot run here. */
+export class SandboxUnavailableError extends Error {
+  override readonly name = "SandboxUnavailableError";
+  constructor(
+    readonly serverId: string,
+    readonly reason: string,
+  ) {
+    super(
+      `not starting ${serverId}: the sandbox is required (GUMSTACK_SANDBOX=require) but unavailable: ${reason}`,
+    );
+  }
+}

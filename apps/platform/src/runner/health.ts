@@ -28,7 +28,8 @@ export async function waitHealthy(
         redirect: "manual",
         signal: AbortSignal.any([
           options.signal,
-          AbortSignal.timeout(Math.max(1, Math.min(REQUEST_TIMEOUT_MS, left))),
+          // Whole milliseconds: a fraction is out of range for the timer.
+          AbortSignal.timeout(Math.max(1, Math.ceil(Math.min(REQUEST_TIMEOUT_MS, left)))),
         ]),
       });
       await response.body?.cancel();

@@ -1,4 +1,9 @@
-export { DeploymentFailedError, InvalidSpecError, RunnerClosedError } from "./errors.js";
+export {
+  DeploymentFailedError,
+  InvalidSpecError,
+  RunnerClosedError,
+  SandboxUnavailableError,
+} from "./errors.js";
 export { createLocalRunner } from "./local-runner.js";
 export type {
   DeploymentInfo,
@@ -10,4 +15,5 @@ export type {
   RestartBackoff,
   Runner,
   RunnerOptions,
+  SandboxMode,
 } from "./types.js";

@@ -1,7 +1,13 @@
 import { Deployment, type DeploymentSettings } from "./deployment.js";
-import { DeploymentFailedError, InvalidSpecError, RunnerClosedError } from "./errors.js";
+import {
+  DeploymentFailedError,
+  InvalidSpecError,
+  RunnerClosedError,
+  SandboxUnavailableError,
+} from "./errors.js";
+import { createIsolation } from "./sandbox/index.js";
 import { specProblems } from "./spec-problems.js";
-import type { DeploymentInfo, Runner, RunnerOptions } from "./types.js";
+import type { DeploymentInfo, DeploymentSpec, Runner, RunnerOptions } from "./types.js";
 
 interface ServerSlot {
   /** The deployment `acquire` hands out. */
@@ -14,8 +20,25 @@ interface ServerSlot {
 
 const finished = (d: Deployment) => d.status === "stopped" || d.status === "failed";
 
-/** Runs each hosted server as a child process of this one, on a loopback port. */
+/** A copy: the caller changing its object later changes nothing here. */
+function copyOf(spec: DeploymentSpec): DeploymentSpec {
+  const { mounts, ...rest } = spec;
+  return {
+    ...rest,
+    env: { ...spec.env },
+    platformEnv: { ...spec.platformEnv },
+    ...(mounts && {
+      mounts: { readOnly: [...(mounts.readOnly ?? [])], writable: [...(mounts.writable ?? [])] },
+    }),
+  };
+}
+
+/**
+ * Runs each hosted server as a child process of this one, on a loopback port: in a sandbox of
+ * its own where bwrap works (see sandbox/), else as the platform's user, saying so loudly.
+ */
 export function createLocalRunner(options: RunnerOptions): Runner {
+  const platformPath = process.env.PATH;
   const settings: DeploymentSettings = {
     log: options.log,
     healthTimeoutMs: options.healthTimeoutMs ?? 30_000,
@@ -28,8 +51,15 @@ export function createLocalRunner(options: RunnerOptions): Runner {
     },
     maxLogLines: options.maxLogLines ?? 2_000,
     maxLogBytes: options.maxLogBytes ?? 1024 * 1024,
-    path: "path" in options ? options.path : process.env.PATH,
+    path: "path" in options ? options.path : platformPath,
     now: options.now ?? Date.now,
+    isolation: createIsolation({
+      mode: options.sandbox ?? "auto",
+      bwrap: options.bwrap ?? "bwrap",
+      searchPath: platformPath,
+      hidden: options.protectedPaths ?? [],
+      log: options.log,
+    }),
   };
   const keptDeployments = options.keptDeployments ?? 10;
   const servers = new Map<string, ServerSlot>();
@@ -81,12 +111,13 @@ export function createLocalRunner(options: RunnerOptions): Runner {
         problems.push(`deploymentId: ${spec.deploymentId} is already used`);
       }
       if (problems.length > 0) throw new InvalidSpecError(problems);
+      const refusal = settings.isolation.refusal;
+      if (refusal !== undefined) {
+        options.log.error("deploy refused: no sandbox", { serverId: spec.serverId, refusal });
+        throw new SandboxUnavailableError(spec.serverId, refusal);
+      }
       const slot = slotOf(spec.serverId);
-      // A copy: the caller changing its object later changes nothing here.
-      const deployment = new Deployment(
-        { ...spec, env: { ...spec.env }, platformEnv: { ...spec.platformEnv } },
-        settings,
-      );
+      const deployment = new Deployment(copyOf(spec), settings);
       byId.set(deployment.id, deployment);
       slot.history.push(deployment);
       const run = slot.queue.then(() => serve(slot, deployment));

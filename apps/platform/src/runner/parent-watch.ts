@@ -3,6 +3,8 @@
 // crash, an owner that never calls close()) must not leave them running: the server notices it
 // has a new parent and sends itself SIGTERM, shutting down as it would on a stop, and exits
 // anyway if that takes longer than the grace period. Its timers never keep a server alive.
+// In a sandbox its parent is the sandbox's init, which never changes: there bwrap's
+// --die-with-parent ends the whole sandbox with the platform instead (sandbox/bwrap-args.ts).
 const POLL_MS = 1_000;
 const GRACE_MS = 10_000;
 

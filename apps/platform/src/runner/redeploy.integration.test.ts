@@ -7,6 +7,7 @@ import {
   alive,
   apiKeyOf,
   callTool,
+  descendantsOf,
   fixtureSpec,
   mustAcquire,
   recordingLogger,
@@ -59,14 +60,14 @@ describe("redeploying", () => {
     try {
       expect(newLease.deploymentId).toBe("dep_new");
       expect(await callTool(newLease.url, apiKeyOf(r, "dep_new"), "slow", { ms: 0 })).toBe(
-        `done by ${next.pid}`,
+        `done on port ${next.port}`,
       );
     } finally {
       newLease.release();
     }
 
     writeFileSync(release, "");
-    expect(await slow).toBe(`done by ${old.pid}`);
+    expect(await slow).toBe(`done on port ${old.port}`);
     await waitFor(
       "the old deployment to stop",
       () => r.deployment("dep_old")?.status === "stopped",
@@ -92,7 +93,7 @@ describe("redeploying", () => {
 
     expect(r.deployment("dep_bad")).toMatchObject({ status: "failed", lastExit: { code: 1 } });
     expect(r.status("srv_bad")).toMatchObject({ deploymentId: "dep_good", status: "running" });
-    expect(await whoami(r, "srv_bad")).toBe(String(previous.pid));
+    expect(await whoami(r, "srv_bad")).toBe(String(previous.port));
   });
 
   it("gives up on one that never answers, killing it, and the previous one keeps serving", async () => {
@@ -119,7 +120,7 @@ describe("redeploying", () => {
     const mute = r.deployment("dep_mute");
     expect(mute).toMatchObject({ status: "failed", lastExit: { signal: "SIGKILL" } });
     expect(alive(mute?.pid)).toBe(false);
-    expect(await whoami(r, "srv_mute")).toBe(String(previous.pid));
+    expect(await whoami(r, "srv_mute")).toBe(String(previous.port));
   });
 });
 
@@ -130,22 +131,18 @@ describe("stopping", () => {
     const info = await r.deploy(
       tinySpec({ serverId: "srv_tree", deploymentId: "dep_tree" }, { FIXTURE_GRANDCHILD: "1" }),
     );
-    await waitFor("the grandchild's pid", () =>
-      r.logs("dep_tree").some((line) => line.text.startsWith("grandchild ")),
+    await waitFor("the grandchild to start", () =>
+      r.logs("dep_tree").some((line) => line.text === "grandchildren started"),
     );
-    const grandchild = Number(
-      r
-        .logs("dep_tree")
-        .find((line) => line.text.startsWith("grandchild "))
-        ?.text.split(" ")[1],
-    );
-    expect(alive(grandchild)).toBe(true);
+    const sleepers = descendantsOf(info.pid).filter((p) => p.command === "sleep 1000");
+    expect(sleepers).toHaveLength(1);
+    expect(alive(sleepers[0]?.pid)).toBe(true);
 
     await r.stop("srv_tree");
     expect(r.status("srv_tree")?.status).toBe("stopped");
     expect(r.acquire("srv_tree")).toBeUndefined();
     expect(alive(info.pid)).toBe(false);
-    await waitFor("the grandchild to be gone", () => !alive(grandchild), 5_000);
+    await waitFor("the grandchild to be gone", () => !alive(sleepers[0]?.pid), 5_000);
   });
 
   it("close() stops every server and refuses new deployments", async () => {

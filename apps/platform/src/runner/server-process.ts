@@ -1,7 +1,9 @@
 import { spawn } from "node:child_process";
+import type { Readable, Writable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Command } from "./command.js";
+import type { Launch } from "./command.js";
 import { LineSplitter } from "./line-splitter.js";
+import { sandboxGroupOf } from "./sandbox/info.js";
 import type { LogLine, ProcessExit } from "./types.js";
 
 // After SIGKILL the kernel ends a process at once; this only bounds a wait that should not hang.
@@ -25,28 +27,49 @@ export interface ServerProcess {
  * whatever it started: no orphans. Its own group also keeps a terminal's Ctrl-C away from it:
  * the platform stops its servers in order (close()), and if the platform dies instead, the
  * parent watch (parent-watch.ts) stops them. Output goes to `onLine`, a line at a time.
+ *
+ * Sandboxed, the process is bwrap and the server runs in a session of its own inside it (see
+ * sandbox/bwrap-args.ts): SIGTERM goes to that session's group, which bwrap reports, so that
+ * bwrap itself outlives the server's graceful stop and passes on its exit code; SIGKILL goes
+ * to both groups, and the sandbox's PID namespace takes everything else with it.
  */
 export function startServerProcess(options: {
-  command: Command;
+  launch: Launch;
   cwd: string;
   env: Record<string, string>;
   onLine: (stream: LogLine["stream"], text: string) => void;
   now: () => number;
 }): ServerProcess {
-  const child = spawn(options.command.command, options.command.args, {
+  const fds = options.launch.fds ?? [];
+  const child = spawn(options.launch.command, options.launch.args, {
     cwd: options.cwd,
     env: options.env,
     detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["ignore", "pipe", "pipe", ...fds.map(() => "pipe" as const)],
   });
   const pid = child.pid;
-  const signalGroup = (signal: NodeJS.Signals) => {
-    if (pid === undefined) return;
+  const signalGroup = (group: number | undefined, signal: NodeJS.Signals) => {
+    if (group === undefined) return;
     try {
-      process.kill(-pid, signal);
+      process.kill(-group, signal);
     } catch {
       // ESRCH: nothing of the group is left.
     }
+  };
+  let sandboxGroup: number | undefined;
+  let reported: Promise<number | undefined> = Promise.resolve(undefined);
+  fds.forEach((fd, i) => {
+    const stream = child.stdio[3 + i];
+    if (!stream) return;
+    // EPIPE and the like: the process is gone, and what it did not read no longer matters.
+    stream.on("error", () => undefined);
+    if ("input" in fd) (stream as Writable).end(fd.input);
+    else
+      reported = readAll(stream as Readable).then((text) => (sandboxGroup = sandboxGroupOf(text)));
+  });
+  const signalAll = (signal: NodeJS.Signals) => {
+    signalGroup(pid, signal);
+    signalGroup(sandboxGroup, signal);
   };
 
   let exit: ProcessExit | undefined;
@@ -55,7 +78,7 @@ export function startServerProcess(options: {
       if (exit) return;
       exit = ended;
       // The leader is gone: anything it left behind in its group goes too.
-      signalGroup("SIGKILL");
+      signalAll("SIGKILL");
       resolve(ended);
     };
     child.once("exit", (code, signal) => done({ code, signal, at: options.now() }));
@@ -67,8 +90,8 @@ export function startServerProcess(options: {
   });
 
   const streams = [
-    ["stdout", child.stdout],
-    ["stderr", child.stderr],
+    ["stdout", piped(child.stdout)],
+    ["stderr", piped(child.stderr)],
   ] as const;
   const ended = streams.map(([name, stream]) => {
     const lines = new LineSplitter(MAX_LINE_LENGTH, (text) => options.onLine(name, text));
@@ -92,13 +115,21 @@ export function startServerProcess(options: {
   const terminate = (graceMs: number) => {
     terminating ??= (async () => {
       if (exit) return;
-      signalGroup("SIGTERM");
+      // bwrap reports its sandbox within milliseconds of starting; one that never does is
+      // still ended below.
+      const serverGroup = await Promise.race([
+        reported,
+        exited.then(() => undefined),
+        sleep(graceMs, undefined, { ref: false }),
+      ]);
+      if (exit) return;
+      signalGroup(serverGroup ?? pid, "SIGTERM");
       const gone = await Promise.race([
         exited.then(() => true),
         sleep(graceMs, false, { ref: false }),
       ]);
       if (gone) return;
-      signalGroup("SIGKILL");
+      signalAll("SIGKILL");
       await Promise.race([exited, sleep(KILL_WAIT_MS, undefined, { ref: false })]);
     })();
     return terminating;
@@ -113,4 +144,21 @@ export function startServerProcess(options: {
     drained,
     terminate,
   };
+}
+
+/** stdio "pipe" always makes one: a missing stream is a bug here, not a state to handle. */
+function piped(stream: Readable | null): Readable {
+  if (stream === null) throw new Error("the process's output was not piped");
+  return stream;
+}
+
+function readAll(stream: Readable): Promise<string> {
+  return new Promise((resolve) => {
+    let text = "";
+    stream.setEncoding("utf8");
+    stream.on("data", (chunk: string) => {
+      text += chunk;
+    });
+    stream.once("close", () => resolve(text));
+  });
 }

@@ -1,4 +1,4 @@
-import { statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { isAbsolute } from "node:path";
 import { environmentProblems } from "./child-env.js";
 import type { DeploymentSpec } from "./types.js";
@@ -14,6 +14,12 @@ export function specProblems(spec: DeploymentSpec): string[] {
   }
   if (!statSync(spec.cwd, { throwIfNoEntry: false })?.isDirectory()) {
     problems.push(`cwd: there is no folder at ${spec.cwd}`);
+  }
+  for (const kind of ["readOnly", "writable"] as const) {
+    for (const path of spec.mounts?.[kind] ?? []) {
+      if (!isAbsolute(path)) problems.push(`mounts.${kind}: "${path}" is not an absolute path`);
+      else if (!existsSync(path)) problems.push(`mounts.${kind}: there is nothing at ${path}`);
+    }
   }
   problems.push(...environmentProblems(spec));
   return problems;

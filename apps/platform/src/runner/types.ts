@@ -23,7 +23,16 @@ export interface DeploymentSpec {
    * (see unsafeNameProblem); any other such name is refused.
    */
   allowUnsafeNames?: readonly string[];
+  /**
+   * Sandboxed, the process sees its own folder, its dependencies and the system read-only, a
+   * temp and a home of its own, and nothing else of the host's files, unless listed here
+   * (absolute paths that exist). Default: nothing more.
+   */
+  mounts?: { readOnly?: readonly string[]; writable?: readonly string[] };
 }
+
+/** See RunnerOptions.sandbox. */
+export type SandboxMode = "auto" | "require" | "off";
 
 export type DeploymentStatus =
   | "starting"
@@ -47,8 +56,13 @@ export interface DeploymentInfo {
   serverId: string;
   deploymentId: string;
   status: DeploymentStatus;
-  /** The newest process of this deployment (a restart starts a new one), alive or not. */
+  /**
+   * The newest process of this deployment (a restart starts a new one), alive or not: the
+   * server, or sandboxed the bwrap holding it (killing it ends the sandbox and all in it).
+   */
   pid: number | undefined;
+  /** Whether it runs in the sandbox (see RunnerOptions.sandbox). */
+  sandboxed: boolean;
   port: number | undefined;
   /** When deploy() was called. */
   createdAt: number;
@@ -126,4 +140,17 @@ export interface RunnerOptions {
   path?: string;
   /** Milliseconds since the epoch, for timestamps; every wait uses real timers. */
   now?: () => number;
+  /**
+   * `auto` (the default) runs each server in a bubblewrap sandbox when bwrap works here and
+   * otherwise unsandboxed, warning at start-up, on each deploy and in the deployment's log;
+   * `require` refuses to deploy without the sandbox; `off` runs every server unsandboxed.
+   */
+  sandbox?: SandboxMode;
+  /** The bwrap program: a path, or a name looked up on the platform's PATH (default `bwrap`). */
+  bwrap?: string;
+  /**
+   * The platform's own files (its data folder, its vault key file): never visible in a
+   * sandbox, even when under a folder a server sees.
+   */
+  protectedPaths?: readonly string[];
 }

@@ -1,7 +1,8 @@
 // A GumstackHost (auth none) for the runner's tests. At start it creates a user and prints their
 // API key ("fixture api key: gsk_…"), then serves two tools:
 //   slow { ms, until? }  waits ms milliseconds (or, given a file path, until that file exists,
-//                        at most ms), then answers "done by <pid>"
+//                        at most ms), then answers "done on port <port>": which process
+//                        answered (each has a port of its own; in a sandbox, every pid is 2)
 //   env                  the sorted names of the variables its tools can see
 import { existsSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -28,7 +29,7 @@ mcp.registerTool(
   },
   async ({ ms, until }) => {
     await wait(ms, until);
-    return { content: [{ type: "text", text: `done by ${process.pid}` }] };
+    return { content: [{ type: "text", text: `done on port ${process.env.GUMSTACK_PORT}` }] };
   },
 );
 mcp.registerTool(

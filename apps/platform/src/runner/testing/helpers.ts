@@ -1,8 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
+import { defaultMigrationsFolder } from "@gumstack/db";
 import { createLogger, type Logger } from "@gumstack/log";
 import type { DeploymentSpec, Lease, Runner } from "../types.js";
 
@@ -24,7 +25,11 @@ export function scratchFolder(): { path: string; remove(): void } {
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
-/** A spec for the fixture server, with its own fresh embedded database under `scratch`. */
+/**
+ * A spec for the fixture server, with its own fresh embedded database under `scratch`. It runs
+ * standalone, so a sandbox must show it the migrations; and `scratch`, where the test leaves
+ * it files (the `until` of `slow`).
+ */
 export function fixtureSpec(
   scratch: string,
   ids: { serverId: string; deploymentId: string },
@@ -36,6 +41,7 @@ export function fixtureSpec(
     cwd: dirname(fixtureServer),
     env,
     platformEnv: { GUMSTACK_DATA_DIR: join(scratch, ids.deploymentId, "data") },
+    mounts: { readOnly: [defaultMigrationsFolder], writable: [scratch] },
   };
 }
 
@@ -141,4 +147,39 @@ export function alive(pid: number | undefined): boolean {
   } catch {
     return existsSync(`/proc/${pid}`) || !existsSync("/proc/self");
   }
+}
+
+/**
+ * The processes descended from `pid`, as the host sees them (a sandbox's pids are its own, so
+ * the pids a server prints say nothing here), each with its command line.
+ */
+export function descendantsOf(pid: number | undefined): { pid: number; command: string }[] {
+  const parents = new Map<number, number>();
+  for (const name of readdirSync("/proc").filter((entry) => /^\d+$/.test(entry))) {
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      // "pid (comm) state ppid …": the command name may hold spaces and parentheses.
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      parents.set(Number(name), ppid);
+    } catch {
+      // it ended while we looked
+    }
+  }
+  const found: { pid: number; command: string }[] = [];
+  const queue = pid === undefined ? [] : [pid];
+  while (queue.length > 0) {
+    const parent = queue.shift();
+    for (const [child, ppid] of parents) {
+      if (ppid !== parent) continue;
+      queue.push(child);
+      let command = "";
+      try {
+        command = readFileSync(`/proc/${child}/cmdline`, "utf8").split("\0").join(" ").trim();
+      } catch {
+        // it ended while we looked
+      }
+      found.push({ pid: child, command });
+    }
+  }
+  return found;
 }

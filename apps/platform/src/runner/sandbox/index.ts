@@ -1,0 +1,1 @@
+export { createIsolation, type Isolation } from "./isolation.js";
