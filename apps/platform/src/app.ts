@@ -1,8 +1,11 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { getRequestListener } from "@hono/node-server";
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { registerDashboard } from "./dashboard/index.js";
 import type { AppEnv, Services } from "./env.js";
 import { notFound, onError } from "./errors.js";
+import { createGateway } from "./gateway/handler.js";
 import { registerApiKeysCreate } from "./routes/api-keys-create.js";
 import { registerApiKeysList } from "./routes/api-keys-list.js";
 import { registerApiKeysRevoke } from "./routes/api-keys-revoke.js";
@@ -28,7 +31,28 @@ import { registerServerTools } from "./routes/server-tools.js";
 import { registerServersList } from "./routes/servers-list.js";
 import { registerServersRegister } from "./routes/servers-register.js";
 
-/** Every route the platform serves, wired here in one place. */
+/**
+ * Every route the platform serves, wired here in one place, in the order a request meets them:
+ *
+ * 1. `/mcp/<server>`, the MCP gateway (gateway/handler.ts), mounted below the framework, on
+ *    node:http itself: every MCP call passes here and is relayed as bytes to the server's process,
+ *    and building a Request and a Response for each was most of the gateway's cost
+ *    (`npm run bench:gateway` measures it). It authenticates the API key, signs the request's
+ *    context and relays; any other path falls through to:
+ * 2. the Hono app (`createApp` below): the JSON API, the internal API for hosted servers, the
+ *    browser's OAuth and form pages, and the dashboard.
+ */
+export function createListener(
+  services: Services,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const gateway = createGateway(services);
+  const app = getRequestListener(createApp(services).fetch);
+  return (req, res) => {
+    if (!gateway(req, res)) void app(req, res);
+  };
+}
+
+/** Every route but the gateway: the Hono app of createListener's second step. */
 export function createApp(services: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(requestId());
@@ -41,8 +65,11 @@ export function createApp(services: Services): Hono<AppEnv> {
     c.set("now", services.now);
     c.set("runner", services.runner);
     c.set("apiKeys", services.apiKeys);
+    c.set("clock", services.clock);
     c.set("broker", services.broker);
     c.set("providers", services.providers);
+    c.set("deployed", services.deployed);
+    c.set("resolver", services.resolver);
     await next();
   });
   registerHealthz(app);
@@ -61,6 +88,7 @@ export function createApp(services: Services): Hono<AppEnv> {
   registerEnvList(app);
   registerEnvPut(app);
   registerEnvDelete(app);
+  // What hosted servers' processes call, with their runtime secret.
   registerInternalCredentials(app);
   registerInternalActivity(app);
   registerAuthForm(app);

@@ -9,15 +9,19 @@ import {
 import { eq } from "drizzle-orm";
 import type { Context, Hono } from "hono";
 import type { AppEnv } from "../env.js";
-import { configOf } from "../servers/config-of.js";
 
 /** The cred server and form fields a ticket opens, or the page to show instead. */
 async function formTarget(c: Context<AppEnv>, ticketText: string | undefined) {
   const name = c.req.param("server") ?? "";
   const [server] = await c.var.database.db.select().from(servers).where(eq(servers.name, name));
-  const config = server ? configOf(server) : undefined;
-  if (!server || config?.auth.type !== "cred")
+  if (server?.authType !== "cred")
     return { problem: c.html(errorPage("No form here", `${name} takes no credentials.`), 404) };
+  // The fields are what the server's newest deployment recorded.
+  const config = (await c.var.deployed.of(server.id))?.config;
+  if (!config) {
+    const why = `${name} has not been deployed yet; try again once it runs.`;
+    return { problem: c.html(errorPage("Cannot open the form now", why), 503) };
+  }
   const ticket = readTicket(c.var.vault, ticketText, "form", c.var.now());
   if ("problem" in ticket || ticket.serverId !== server.id) {
     return {
@@ -30,7 +34,7 @@ async function formTarget(c: Context<AppEnv>, ticketText: string | undefined) {
       ),
     };
   }
-  return { server, fields: config.auth.fields, userId: ticket.userId as Id<"user"> };
+  return { server, fields: config.fields, userId: ticket.userId as Id<"user"> };
 }
 
 /** GET and POST /auth/form/:server: a hosted cred server's form. Values are write-only. */
