@@ -96,6 +96,8 @@ export async function deployServer(
   });
   let provider: ProviderDescription | null = null;
   if (server.authType === "oauth") {
+    // Serving already: until a deployment that described its provider is recorded, oauth
+    // requests go by the previous one's, or are answered "unavailable" if there is none.
     try {
       provider = await providers.describe(server.id, deploymentId);
     } catch (error) {

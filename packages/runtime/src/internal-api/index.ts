@@ -47,6 +47,5 @@ export {
   providerCallSchema,
   providerDescriptionSchema,
   providerErrorFromWire,
-  RemoteAuthProvider,
-  type SendProviderCall,
 } from "./provider-calls.js";
+export { RemoteAuthProvider, type SendProviderCall } from "./remote-provider.js";

@@ -5,7 +5,8 @@ import {
   ProviderUnavailableError,
 } from "@gumstack/oauth";
 import { describe, expect, it } from "vitest";
-import { answerProviderCall, describeProvider, RemoteAuthProvider } from "./provider-calls.js";
+import { answerProviderCall, describeProvider } from "./provider-calls.js";
+import { RemoteAuthProvider } from "./remote-provider.js";
 
 /** The two ends joined through JSON, as they are over HTTP. */
 function across(provider: AuthProvider) {
