@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Broker } from "@gumstack/broker";
+import { Broker, CredentialResolver } from "@gumstack/broker";
 import { connections, users } from "@gumstack/db";
 import { createLogger } from "@gumstack/log";
 import { createUser, loadConfig, openStore } from "@gumstack/runtime";
@@ -96,19 +96,20 @@ try {
     expiresAt: new Date(Date.now() + 3_600_000),
     requestedScopes: [],
   });
-  const sourceOptions = {
-    config,
-    serverId,
-    db,
-    vault,
-    log,
-    provider: PROVIDER,
-    publicUrl: "http://127.0.0.1",
-    env: {},
-    now: Date.now,
-  };
-  const source = new LocalCredentialSource({ ...sourceOptions, broker });
-  const coldSource = new LocalCredentialSource({ ...sourceOptions, broker: coldBroker });
+  const sourceOf = (over: Broker) =>
+    new LocalCredentialSource(
+      new CredentialResolver({
+        db,
+        vault,
+        log,
+        broker: over,
+        link: (_purpose, ticket) => `http://127.0.0.1/auth/start?ticket=${ticket}`,
+        now: Date.now,
+      }),
+      { id: serverId, name: config.name, auth: { type: "oauth", provider: PROVIDER } },
+    );
+  const source = sourceOf(broker);
+  const coldSource = sourceOf(coldBroker);
   const user = userId;
   const request = { userId: user, serverId, provider: PROVIDER };
   // The broker's own query (Broker.accessToken), to time the database read alone.

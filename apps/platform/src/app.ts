@@ -1,10 +1,13 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { flowPageHeaders } from "@gumstack/runtime";
+import { getRequestListener } from "@hono/node-server";
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { limitBodies } from "./body.js";
 import { registerDashboard } from "./dashboard/index.js";
 import type { AppEnv, Services } from "./env.js";
 import { notFound, onError } from "./errors.js";
+import { createGateway } from "./gateway/handler.js";
 import { sameOriginWrites } from "./middleware/same-origin.js";
 import { registerApiKeysCreate } from "./routes/api-keys-create.js";
 import { registerApiKeysList } from "./routes/api-keys-list.js";
@@ -33,7 +36,28 @@ import { registerServerTools } from "./routes/server-tools.js";
 import { registerServersList } from "./routes/servers-list.js";
 import { registerServersRegister } from "./routes/servers-register.js";
 
-/** Every route the platform serves, wired here in one place. */
+/**
+ * Every route the platform serves, wired here in one place, in the order a request meets them:
+ *
+ * 1. `/mcp/<server>`, the MCP gateway (gateway/handler.ts), mounted below the framework, on
+ *    node:http itself: every MCP call passes here and is relayed as bytes to the server's process,
+ *    and building a Request and a Response for each was most of the gateway's cost
+ *    (`npm run bench:gateway` measures it). It refuses other sites' pages, authenticates the API key, signs the request's
+ *    context and relays; any other path falls through to:
+ * 2. the Hono app (`createApp` below): the JSON API, the internal API for hosted servers, the
+ *    browser's OAuth and form pages, and the dashboard.
+ */
+export function createListener(
+  services: Services,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const gateway = createGateway(services);
+  const app = getRequestListener(createApp(services).fetch);
+  return (req, res) => {
+    if (!gateway(req, res)) void app(req, res);
+  };
+}
+
+/** Every route but the gateway: the Hono app of createListener's second step. */
 export function createApp(services: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(requestId());
@@ -49,12 +73,15 @@ export function createApp(services: Services): Hono<AppEnv> {
     c.set("now", services.now);
     c.set("runner", services.runner);
     c.set("apiKeys", services.apiKeys);
+    c.set("clock", services.clock);
     c.set("broker", services.broker);
     c.set("providers", services.providers);
     c.set("mcpOrigins", services.mcpOrigins);
     c.set("trustProxy", services.trustProxy);
     c.set("throttle", services.throttle);
     c.set("limits", services.limits);
+    c.set("deployed", services.deployed);
+    c.set("resolver", services.resolver);
     await next();
   });
   registerHealthz(app);
@@ -75,6 +102,7 @@ export function createApp(services: Services): Hono<AppEnv> {
   registerEnvList(app);
   registerEnvPut(app);
   registerEnvDelete(app);
+  // What hosted servers' processes call, with their runtime secret.
   registerInternalCredentials(app);
   registerInternalActivity(app);
   registerAuthForm(app);

@@ -1,10 +1,12 @@
 import { createServer, type RequestListener } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Broker } from "@gumstack/broker";
+import { Broker, CredentialResolver } from "@gumstack/broker";
 import type { Logger } from "@gumstack/log";
 import {
   ApiKeyVerifier,
+  type Clock,
   type Config,
+  clockOf,
   openStore,
   originsOf,
   type Store,
@@ -13,10 +15,11 @@ import {
 import { ensureFirstAdmin } from "./accounts/first-admin.js";
 import { announceFirstAdmin } from "./accounts/first-admin-notice.js";
 import { defaultLimits, type Limits } from "./accounts/limits.js";
+import { createListener } from "./app.js";
 import type { Services } from "./env.js";
-import { createListener } from "./listener.js";
 import { HostedProviders } from "./oauth/hosted-providers.js";
 import { createLocalRunner, type Runner } from "./runner/index.js";
+import { DeployedConfigs } from "./servers/deployed.js";
 import { deployRegistered, registerSeeds, type SeedServer } from "./servers/startup.js";
 
 const urlOf = (host: string, port: number) =>
@@ -27,6 +30,8 @@ export interface ServiceParts extends Store {
   publicUrl: string;
   runner: Runner;
   now?: () => number;
+  /** Given, it wins over `now`: tests move it, and every deadline with it. */
+  clock?: Clock;
   /** The API-key and fresh-token memory (default 2 s; 0 turns it off, for tests). */
   cacheTtlMs?: number;
   /** Browser origins besides ours that may call `/mcp/…`. */
@@ -40,9 +45,20 @@ export interface ServiceParts extends Store {
 /** The platform's services over a store and a runner: the one place they are put together. */
 export function assembleServices(parts: ServiceParts): Services {
   const { database, vault, log, publicUrl, runner, cacheTtlMs } = parts;
-  const now = parts.now ?? Date.now;
-  const providers = new HostedProviders(runner, vault);
+  const clock = parts.clock ?? clockOf(parts.now);
+  const now = () => clock.now();
+  const deployed = new DeployedConfigs(database.db, runner);
+  const providers = new HostedProviders(runner, vault, deployed, clock);
   const cache = cacheTtlMs === undefined ? {} : { cacheTtlMs };
+  const broker = new Broker({
+    db: database.db,
+    vault,
+    log,
+    provider: providers.lookup,
+    callbackUrl: `${publicUrl}/auth/callback`,
+    clock,
+    ...(cacheTtlMs === undefined ? {} : { grantCacheTtlMs: cacheTtlMs }),
+  });
   return {
     database,
     vault,
@@ -50,6 +66,7 @@ export function assembleServices(parts: ServiceParts): Services {
     log,
     publicUrl,
     now,
+    clock,
     runner,
     mcpOrigins: originsOf(publicUrl, parts.mcpAllowedOrigins),
     trustProxy: parts.trustProxy ?? 0,
@@ -57,14 +74,17 @@ export function assembleServices(parts: ServiceParts): Services {
     limits: { ...defaultLimits, ...parts.limits },
     apiKeys: new ApiKeyVerifier(database.db, log, { now, ...cache }),
     providers,
-    broker: new Broker({
+    deployed,
+    broker,
+    resolver: new CredentialResolver({
       db: database.db,
       vault,
       log,
-      provider: providers.lookup,
-      callbackUrl: `${publicUrl}/auth/callback`,
+      broker,
+      // The platform serves many servers: each link names its own.
+      link: (purpose, ticket, server) =>
+        `${publicUrl}/auth/${purpose === "connect" ? "start" : "form"}/${server.name}?ticket=${ticket}`,
       now,
-      ...(cacheTtlMs === undefined ? {} : { grantCacheTtlMs: cacheTtlMs }),
     }),
   };
 }

@@ -1,12 +1,13 @@
-import type { Broker } from "@gumstack/broker";
+import type { Broker, CredentialResolver } from "@gumstack/broker";
 import type { Logger } from "@gumstack/log";
-import type { ApiKeyVerifier, Store, Throttle } from "@gumstack/runtime";
+import type { ApiKeyVerifier, Clock, Store, Throttle } from "@gumstack/runtime";
 import type { HttpBindings } from "@hono/node-server";
 import type { RequestIdVariables } from "hono/request-id";
 import type { Limits } from "./accounts/limits.js";
 import type { Session } from "./accounts/sessions.js";
 import type { HostedProviders } from "./oauth/hosted-providers.js";
 import type { Runner } from "./runner/index.js";
+import type { DeployedConfigs } from "./servers/deployed.js";
 
 /** What the platform holds for the life of the process; handed to every request. */
 export interface Services extends Store {
@@ -21,6 +22,8 @@ export interface Services extends Store {
   /** Attempt counting for sign-in, sign-up, password changes and connect starts, in the database. */
   throttle: Throttle;
   limits: Limits;
+  /** The clock of `now` and of every deadline's timer (tests move it). */
+  clock: Clock;
   /** Starts, watches and replaces the hosted servers' processes. */
   runner: Runner;
   /** Resolves MCP clients' API keys at the gateway. */
@@ -29,6 +32,10 @@ export interface Services extends Store {
   broker: Broker;
   /** The hosted servers' AuthProviders, each running in its server's process. */
   providers: HostedProviders;
+  /** What each server's newest deployment was made with: all that serving reads of its config. */
+  deployed: DeployedConfigs;
+  /** The one answer to "what credentials does this user get here", for /internal/credentials. */
+  resolver: CredentialResolver;
 }
 
 export interface AppEnv {

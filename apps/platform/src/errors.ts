@@ -1,26 +1,24 @@
-import { errorPage } from "@gumstack/runtime";
+import { errorPage, type Hop } from "@gumstack/runtime";
+import { internalErrorStatus } from "@gumstack/runtime/internal-api";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "./env.js";
 
-/** The closed set of error codes the API answers with, each with its one status. */
+/**
+ * The closed set of error codes the API answers with, each with its one status; those of the
+ * internal API (for hosted servers) are shared with them, from @gumstack/runtime/internal-api.
+ */
 export const errorStatus = {
-  bad_request: 400,
+  ...internalErrorStatus,
   invalid_variable_name: 400,
-  unauthorized: 401,
   invalid_credentials: 401,
   forbidden: 403,
   csrf_failed: 403,
-  context_invalid: 403,
-  not_found: 404,
   conflict: 409,
   auth_type_fixed: 409,
   invalid_invite: 400,
-  payload_too_large: 413,
   unsupported_media_type: 415,
   too_many_requests: 429,
-  internal_error: 500,
-  unavailable: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof errorStatus;
@@ -29,14 +27,17 @@ export class ApiError extends Error {
   override readonly name = "ApiError";
   /** Sent as `Retry-After` (a 429 or 503 says when to come back). */
   readonly retryAfterSeconds: number | undefined;
+  /** For deadline_exceeded: the hop that gave up, sent along so the caller can say so. */
+  readonly hop: Hop | undefined;
 
   constructor(
     readonly code: ErrorCode,
     message: string,
-    options?: { cause?: unknown; retryAfterSeconds?: number },
+    options?: { cause?: unknown; retryAfterSeconds?: number; hop?: Hop },
   ) {
     super(message, options);
     this.retryAfterSeconds = options?.retryAfterSeconds;
+    this.hop = options?.hop;
   }
 }
 
@@ -53,8 +54,9 @@ export function onError(error: Error, c: Context<AppEnv>) {
     // The connect and credential flows are pages a person reads, not API answers.
     if (c.req.path.startsWith("/auth/"))
       return c.html(errorPage("Cannot continue", error.message), errorStatus[error.code]);
+    const hop = error.hop === undefined ? {} : { hop: error.hop };
     return c.json(
-      { error: { code: error.code, message: error.message, requestId } },
+      { error: { code: error.code, message: error.message, requestId, ...hop } },
       errorStatus[error.code],
     );
   }

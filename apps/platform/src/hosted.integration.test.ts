@@ -7,7 +7,7 @@ import { connectClient, freePort, textOf } from "@gumstack/sdk/testing";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createListener } from "./listener.js";
+import { createListener } from "./app.js";
 import { callOver, type SignedIn, type TestPlatform, testPlatform } from "./testing/api-client.js";
 
 const exampleNone = fileURLToPath(new URL("apps/example-none", `file://${repoRoot}`));

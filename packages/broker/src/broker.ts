@@ -26,6 +26,11 @@ export interface AccessRequest {
   provider: string;
   /** A particular account; otherwise the user's most recently connected active one. */
   connectionId?: Id<"connection">;
+  /**
+   * When the caller stops waiting (ms since the epoch): a refresh gives up by then, with
+   * DeadlineExceededError. A fresh token is served whatever the deadline.
+   */
+  deadline?: number;
 }
 
 /** The OAuth broker: authorizations in, fresh access tokens out. */
@@ -100,7 +105,9 @@ export class Broker {
 
   /**
    * A usable access token for the request's user, refreshed first when it is within the margin
-   * of its expiry. @throws ConnectionRequiredError when the user must connect or reconnect.
+   * of its expiry. @throws ConnectionRequiredError when the user must connect or reconnect,
+   * RefreshUnavailableError or DeadlineExceededError when it cannot be refreshed now, and
+   * VaultDecryptError when no key opens the stored token.
    */
   async accessToken(request: AccessRequest): Promise<AccessGrant> {
     const { now, refreshMarginMs, grantCacheTtlMs } = this.options;
@@ -121,7 +128,11 @@ export class Broker {
     const { db, vault } = this.options;
     const [row] =
       request.connectionId === undefined
-        ? await this.newestConnection.execute({ ...request })
+        ? await this.newestConnection.execute({
+            userId: request.userId,
+            serverId: request.serverId,
+            provider: request.provider,
+          })
         : await db
             .select()
             .from(connections)
@@ -135,7 +146,7 @@ export class Broker {
     if (!row) throw new ConnectionRequiredError(request.provider, "not_connected");
     if (row.status !== "active") throw new ConnectionRequiredError(row.provider, "needs_reauth");
     if (this.refresher.isFresh(row)) return grantOf(vault, row);
-    return this.refresher.refresh(row);
+    return this.refresher.refresh(row, request.deadline);
   }
 }
 

@@ -15,4 +15,13 @@ export {
   RefreshUnavailableError,
   ReturnUrlError,
 } from "./errors.js";
-export type { BrokerOptions } from "./options.js";
+export type { BrokerOptions, ProviderCallOptions } from "./options.js";
+export {
+  type CredentialRequest,
+  CredentialResolver,
+  type CredentialServer,
+  type FieldRule,
+  type LinkPurpose,
+  type ResolverOptions,
+  type ServerAuth,
+} from "./resolve/index.js";

@@ -7,6 +7,7 @@ import {
   sendJson,
   startScriptedServer,
 } from "@gumstack/oauth/testing";
+import { DeadlineExceededError } from "@gumstack/runtime";
 import { generateKeySpec, parseKeyRing, Vault } from "@gumstack/vault";
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -143,7 +144,9 @@ describe(`refresh failures [${testDriver}]`, () => {
 
   it("gives up on a provider that hangs before its lease runs out, and frees the lease", async () => {
     const { broker, request, read } = await setUp(() => {}, -1, { timeoutMs: 300 });
-    await expect(broker.accessToken(request)).rejects.toThrow(RefreshUnavailableError);
+    const failure = broker.accessToken(request);
+    await expect(failure).rejects.toThrow(DeadlineExceededError);
+    await expect(failure).rejects.toMatchObject({ hop: "refresh" });
     expect(await read()).toMatchObject({
       status: "active",
       leaseOwner: null,

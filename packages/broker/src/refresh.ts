@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { connections, type Database } from "@gumstack/db";
 import type { Logger } from "@gumstack/log";
 import { type AuthProvider, OAuthError, ProviderUnavailableError } from "@gumstack/oauth";
-import type { Vault } from "@gumstack/vault";
+import { DeadlineExceededError, HOP_MARGIN_MS, withDeadline } from "@gumstack/runtime";
+import { type Vault, VaultDecryptError } from "@gumstack/vault";
 import { and, eq, isNull, lt, or } from "drizzle-orm";
 import {
   type AccessGrant,
@@ -22,7 +23,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * request reaches the provider per expiry. Postgres coordinates: a process takes the connection's
  * lease (an UPDATE that succeeds for one of them), re-reads, and calls the provider only if the
  * token is still stale; the others wait for the new token to appear. Within a process, callers
- * for one connection share one attempt, which spares the database their polling.
+ * for one connection share one attempt, which spares the database their polling (and the first
+ * caller's deadline).
+ *
+ * Every wait ends by the caller's deadline, if it is sooner than the broker's own limits: the
+ * provider call within `refreshTimeoutMs` (and so within the lease), the wait for another
+ * process's refresh within two leases. Past it, DeadlineExceededError names the refresh.
  */
 export class Refresher {
   private readonly inFlight = new Map<string, Promise<AccessGrant>>();
@@ -42,27 +48,33 @@ export class Refresher {
     );
   }
 
-  refresh(row: ConnectionRow): Promise<AccessGrant> {
+  refresh(row: ConnectionRow, deadline = Infinity): Promise<AccessGrant> {
     const running = this.inFlight.get(row.id);
     if (running) return running;
-    const attempt = this.refreshAcrossProcesses(row).finally(() => this.inFlight.delete(row.id));
+    const attempt = this.refreshAcrossProcesses(row, deadline).finally(() =>
+      this.inFlight.delete(row.id),
+    );
     this.inFlight.set(row.id, attempt);
     return attempt;
   }
 
-  private async refreshAcrossProcesses(initial: ConnectionRow): Promise<AccessGrant> {
+  private async refreshAcrossProcesses(
+    initial: ConnectionRow,
+    deadline: number,
+  ): Promise<AccessGrant> {
     const { leaseTtlMs, now } = this.options;
     // Long enough for a holder to finish its whole refresh, or for its lease to lapse.
-    const giveUpAt = now() + 2 * leaseTtlMs;
+    const giveUpAt = Math.min(now() + 2 * leaseTtlMs, deadline);
     for (let round = 0; ; round++) {
       const leased = await this.takeLease(initial.id);
-      if (leased) return this.refreshHolding(leased);
+      if (leased) return this.refreshHolding(leased, deadline);
       await sleep(Math.min(25 * 2 ** round, 400));
       const [row] = await this.db.select().from(connections).where(eq(connections.id, initial.id));
       if (!row) throw new ConnectionRequiredError(initial.provider, "not_connected");
       if (row.status !== "active") throw new ConnectionRequiredError(row.provider, "needs_reauth");
       if (this.isFresh(row)) return grantOf(this.vault, row);
       if (now() > giveUpAt) {
+        if (giveUpAt === deadline) throw new DeadlineExceededError("refresh");
         throw new RefreshUnavailableError(
           `another process has been refreshing the ${row.provider} token for too long; try again`,
         );
@@ -92,7 +104,7 @@ export class Refresher {
       .where(and(eq(connections.id, id), eq(connections.leaseOwner, this.owner)));
   }
 
-  private async refreshHolding(row: ConnectionRow): Promise<AccessGrant> {
+  private async refreshHolding(row: ConnectionRow, deadline: number): Promise<AccessGrant> {
     // Re-read under the lease: another process may have refreshed while we waited for it.
     if (row.status !== "active") {
       await this.release(row.id);
@@ -102,9 +114,14 @@ export class Refresher {
       await this.release(row.id);
       return grantOf(this.vault, row);
     }
+    const { clock, refreshTimeoutMs } = this.options;
+    const giveUpAt = Math.min(clock.now() + refreshTimeoutMs, deadline);
     let provider: AuthProvider | undefined;
     try {
-      provider = await this.options.provider(row.provider, row.serverId);
+      // A provider in another process must answer a margin before we give up ourselves.
+      provider = await this.options.provider(row.provider, row.serverId, {
+        deadline: giveUpAt - HOP_MARGIN_MS,
+      });
     } catch (error) {
       return this.handleFailure(row, error);
     }
@@ -115,9 +132,11 @@ export class Refresher {
       });
       throw new ConnectionRequiredError(row.provider, "needs_reauth");
     }
-    const sent = this.vault.decrypt(row.refreshToken, tokenLocation(row.id, "refresh_token"));
+    const { refreshToken } = row;
     try {
-      const tokens = await this.callProvider(provider, sent);
+      const sent = this.vault.decrypt(refreshToken, tokenLocation(row.id, "refresh_token"));
+      const found = provider;
+      const tokens = await withDeadline(clock, giveUpAt, "refresh", () => found.refresh(sent));
       // Written only by the lease holder, and only over the tokens it read.
       const [updated] = await this.db
         .update(connections)
@@ -158,27 +177,13 @@ export class Refresher {
     }
   }
 
-  private async callProvider(provider: AuthProvider, refreshToken: string) {
-    const { refreshTimeoutMs } = this.options;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new ProviderUnavailableError(`no answer within ${refreshTimeoutMs} ms`, undefined),
-          ),
-        refreshTimeoutMs,
-      );
-    });
-    try {
-      return await Promise.race([provider.refresh(refreshToken), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
   private async handleFailure(row: ConnectionRow, error: unknown): Promise<AccessGrant> {
     if (error instanceof RefreshUnavailableError) throw error;
+    if (error instanceof VaultDecryptError) {
+      // The row stays as it is: reconnecting the account replaces its tokens.
+      await this.release(row.id, { lastError: "no key opens the stored refresh token" });
+      throw error;
+    }
     if (error instanceof OAuthError && error.code === "invalid_grant") {
       await this.release(row.id, {
         status: "needs_reauth",
@@ -190,7 +195,8 @@ export class Refresher {
       });
       throw new ConnectionRequiredError(row.provider, "needs_reauth", { cause: error });
     }
-    const unavailable = error instanceof ProviderUnavailableError;
+    const timedOut = error instanceof DeadlineExceededError;
+    const unavailable = timedOut || error instanceof ProviderUnavailableError;
     const reason =
       error instanceof Error
         ? `${error.name}: ${error instanceof OAuthError ? error.code : "see logs"}`
@@ -201,6 +207,7 @@ export class Refresher {
     if (unavailable && row.expiresAt !== null && row.expiresAt.getTime() > this.options.now()) {
       return grantOf(this.vault, row);
     }
+    if (timedOut) throw error;
     throw new RefreshUnavailableError(
       `could not refresh the ${row.provider} token (${unavailable ? "the provider is unavailable" : reason}); try again`,
       { cause: error },

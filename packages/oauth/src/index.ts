@@ -17,13 +17,4 @@ export type {
   ExchangeOptions,
   TokenResponse,
 } from "./provider.js";
-export {
-  answerProviderCall,
-  describeProvider,
-  type ProviderAnswer,
-  type ProviderCall,
-  type ProviderDescription,
-  RemoteAuthProvider,
-  type SendProviderCall,
-} from "./remote.js";
 export { parseTokenResponse } from "./token-response.js";

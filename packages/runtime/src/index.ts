@@ -1,5 +1,21 @@
 export { ApiKeyVerifier, type ApiKeyVerifierOptions, createUser, issueApiKey } from "./api-keys.js";
 export { type Config, ConfigError, knownVariables, loadConfig } from "./config.js";
+export {
+  AuthTypeMismatchError,
+  type CredentialKind,
+  CredentialsUnavailableError,
+  callFor,
+  UnknownUserError,
+} from "./credential-errors.js";
+export {
+  type Clock,
+  clockOf,
+  DeadlineExceededError,
+  HOP_MARGIN_MS,
+  type Hop,
+  hops,
+  withDeadline,
+} from "./deadline.js";
 export { formValues, readFieldValues, saveFieldValues } from "./field-values.js";
 export { openStore, type Store } from "./open-store.js";
 export { crossOriginProblem, originsOf, type RequestOrigin } from "./origin.js";

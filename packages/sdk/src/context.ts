@@ -31,6 +31,8 @@ export interface CallContext {
   requestId: string;
   /** Hosted: the platform's signed context of this request, shown back when asking for credentials. */
   context?: string;
+  /** Hosted: when that context expires (ms since the epoch); credentials must be had by then. */
+  deadline?: number;
   source: CredentialSource;
   /** Credential values handed out during this call: the host removes them from its results. */
   handedOut: Set<string>;

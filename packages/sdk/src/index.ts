@@ -10,6 +10,14 @@ export {
   ProviderUnavailableError,
   type TokenResponse,
 } from "@gumstack/oauth";
+/** Why getCredentials() can fail besides AuthRequiredError: the same classes standalone and hosted. */
+export {
+  AuthTypeMismatchError,
+  CredentialsUnavailableError,
+  DeadlineExceededError,
+  type Hop,
+  UnknownUserError,
+} from "@gumstack/runtime";
 export {
   type AuthMode,
   type CredentialField,

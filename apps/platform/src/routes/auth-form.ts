@@ -15,7 +15,6 @@ import { sessionForLink } from "../accounts/link-session.js";
 import { isCsrfToken } from "../accounts/sessions.js";
 import { readForm } from "../body.js";
 import type { AppEnv } from "../env.js";
-import { configOf } from "../servers/config-of.js";
 
 const WHAT = "saves credentials";
 
@@ -26,9 +25,14 @@ const WHAT = "saves credentials";
 async function formTarget(c: Context<AppEnv>, ticketText: string | undefined) {
   const name = c.req.param("server") ?? "";
   const [server] = await c.var.database.db.select().from(servers).where(eq(servers.name, name));
-  const config = server ? configOf(server) : undefined;
-  if (!server || config?.auth.type !== "cred")
+  if (server?.authType !== "cred")
     return c.html(errorPage("No form here", `${name} takes no credentials.`), 404);
+  // The fields are what the server's newest deployment recorded.
+  const config = (await c.var.deployed.of(server.id))?.config;
+  if (!config) {
+    const why = `${name} has not been deployed yet; try again once it runs.`;
+    return c.html(errorPage("Cannot open the form now", why), 503);
+  }
   const ticket = readTicket(c.var.vault, ticketText, "form", c.var.now());
   if ("problem" in ticket || ticket.serverId !== server.id) {
     const problem = "problem" in ticket ? ticket.problem : "This link is for another server.";
@@ -39,7 +43,7 @@ async function formTarget(c: Context<AppEnv>, ticketText: string | undefined) {
   const account = session.user.email ?? session.user.name;
   return {
     server,
-    fields: config.auth.fields,
+    fields: config.fields,
     ticket,
     text: ticketText as string,
     session,

@@ -1,6 +1,6 @@
 import { type Id, servers } from "@gumstack/db";
 import { ProviderUnavailableError } from "@gumstack/oauth";
-import { accountLabel, errorPage, readTicket } from "@gumstack/runtime";
+import { accountLabel, DeadlineExceededError, errorPage, readTicket } from "@gumstack/runtime";
 import { beginConnection, finishConnection } from "@gumstack/sdk";
 import { eq } from "drizzle-orm";
 import type { Context, Hono } from "hono";
@@ -9,7 +9,6 @@ import { throttled } from "../accounts/limits.js";
 import { sessionForLink } from "../accounts/link-session.js";
 import { readSession, SESSION_COOKIE } from "../accounts/sessions.js";
 import type { AppEnv } from "../env.js";
-import { configOf } from "../servers/config-of.js";
 
 const WHAT = "connects an account";
 
@@ -50,8 +49,7 @@ export function registerOAuthFlow(app: Hono<AppEnv>) {
       .select()
       .from(servers)
       .where(eq(servers.name, c.req.param("server")));
-    const config = server ? configOf(server) : undefined;
-    if (!server || config?.auth.type !== "oauth") {
+    if (server?.authType !== "oauth") {
       const name = c.req.param("server");
       return c.html(errorPage("Nothing to connect", `${name} has no account to connect.`), 404);
     }
@@ -59,29 +57,35 @@ export function registerOAuthFlow(app: Hono<AppEnv>) {
     if (who instanceof Response) return who;
     // Every start stores a state row: bounded per user.
     await throttled(c, `connect:user:${who.userId}`, "connectPerUser");
-    let provider: string;
-    try {
-      provider = (await c.var.providers.of(server.id)).name;
-    } catch (error) {
-      if (!(error instanceof ProviderUnavailableError)) throw error;
-      return c.html(
+    const notNow = () =>
+      c.html(
         errorPage("Cannot connect now", `${server.name} is not running; try again in a moment.`),
         503,
       );
-    }
+    // The provider and scopes are what the server's newest deployment recorded.
+    const deployed = await c.var.deployed.of(server.id);
+    const scopes = deployed?.config?.scopes;
+    if (!deployed?.provider) return notNow();
     const returnTo = c.req.query("return_to");
-    return beginConnection(
-      c,
-      c.var.broker,
-      {
-        userId: who.userId,
-        serverId: server.id,
-        provider,
-        ...(config.auth.scopes ? { scopes: config.auth.scopes } : {}),
-        ...(returnTo === undefined ? {} : { returnTo }),
-      },
-      c.var.publicUrl.startsWith("https:"),
-    );
+    try {
+      return await beginConnection(
+        c,
+        c.var.broker,
+        {
+          userId: who.userId,
+          serverId: server.id,
+          provider: deployed.provider.name,
+          ...(scopes ? { scopes } : {}),
+          ...(returnTo === undefined ? {} : { returnTo }),
+        },
+        c.var.publicUrl.startsWith("https:"),
+      );
+    } catch (error) {
+      // The provider runs in the server's process, which is down or did not answer in time.
+      if (error instanceof ProviderUnavailableError || error instanceof DeadlineExceededError)
+        return notNow();
+      throw error;
+    }
   });
 
   app.get("/auth/callback", async (c) => {

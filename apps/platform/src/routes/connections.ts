@@ -3,16 +3,14 @@ import type { Context, Hono } from "hono";
 import type { AppEnv } from "../env.js";
 import { ApiError } from "../errors.js";
 import { requireSession } from "../middleware/require-session.js";
-import { configOf } from "../servers/config-of.js";
 import { namedServer } from "../servers/owned-server.js";
 
 async function oauthServer(c: Context<AppEnv>) {
   const server = await namedServer(c);
-  const { auth } = configOf(server);
-  if (auth.type !== "oauth")
+  if (server.authType !== "oauth")
     throw new ApiError(
       "not_found",
-      `${server.name} is a ${auth.type} server: it has no connections`,
+      `${server.name} is a ${server.authType} server: it has no connections`,
     );
   return server;
 }

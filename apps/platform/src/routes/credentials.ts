@@ -1,6 +1,5 @@
 import { credentials } from "@gumstack/db";
 import { readFieldValues, saveFieldValues } from "@gumstack/runtime";
-import type { CredentialField } from "@gumstack/sdk";
 import { VaultDecryptError } from "@gumstack/vault";
 import { and, eq } from "drizzle-orm";
 import type { Context, Hono } from "hono";
@@ -9,7 +8,7 @@ import { readBody } from "../body.js";
 import type { AppEnv } from "../env.js";
 import { ApiError } from "../errors.js";
 import { requireSession } from "../middleware/require-session.js";
-import { configOf } from "../servers/config-of.js";
+import type { DeployedConfig } from "../servers/deployed-config.js";
 import { namedServer } from "../servers/owned-server.js";
 
 const body = z.object({
@@ -19,11 +18,17 @@ const body = z.object({
 /** The caller, the cred server named in the path, its fields and what the caller has stored. */
 async function target(c: Context<AppEnv>) {
   const server = await namedServer(c);
-  const config = configOf(server);
-  if (config.auth.type !== "cred")
+  if (server.authType !== "cred")
     throw new ApiError(
       "not_found",
-      `${server.name} is a ${config.auth.type} server: it takes no credentials`,
+      `${server.name} is ${server.authType === "oauth" ? "an" : "a"} ${server.authType} server: it takes no credentials`,
+    );
+  // The fields are what the server's newest deployment recorded.
+  const config = (await c.var.deployed.of(server.id))?.config;
+  if (!config)
+    throw new ApiError(
+      "unavailable",
+      `${server.name} has not been deployed yet: its fields are not known`,
     );
   const userId = c.var.session.user.id;
   const mine = and(eq(credentials.userId, userId), eq(credentials.serverId, server.id));
@@ -42,7 +47,7 @@ async function target(c: Context<AppEnv>) {
     server,
     userId,
     mine,
-    fields: config.auth.fields,
+    fields: config.fields,
     stored,
     updatedAt: row?.updatedAt ?? null,
   };
@@ -50,7 +55,7 @@ async function target(c: Context<AppEnv>) {
 
 /** Each field as the form needs it; a secret's value never leaves, only whether it is set. */
 function view(
-  fields: readonly CredentialField[],
+  fields: DeployedConfig["fields"],
   stored: Record<string, string>,
   updatedAt: Date | null,
 ) {

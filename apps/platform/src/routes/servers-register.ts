@@ -6,7 +6,7 @@ import { ApiError } from "../errors.js";
 import { requireSession } from "../middleware/require-session.js";
 import { DeploymentFailedError } from "../runner/index.js";
 import { deployServer } from "../servers/deploy.js";
-import { registerServer } from "../servers/register.js";
+import { readFolderToRegister, registerServer } from "../servers/register.js";
 import { serverSummary } from "../servers/summary.js";
 
 const body = z.object({ path: z.string().min(1, "must be the folder holding gumstack.yaml") });
@@ -20,12 +20,14 @@ export function registerServersRegister(app: Hono<AppEnv>) {
     const { path } = await readBody(c, body);
     if (!c.var.session.user.isAdmin)
       throw new ApiError("forbidden", "only an admin registers servers: it runs their code here");
-    const server = await registerServer(c.var, path, c.var.session.user.id);
+    // Read once, for the registration and its first deploy alike.
+    const folder = readFolderToRegister(path);
+    const server = await registerServer(c.var, folder, c.var.session.user.id);
     // Registered either way: a server that cannot start yet (its variables are not set) shows
     // "failed" with the reason, and a deploy after setting them brings it up.
     let problem: string | null = null;
     try {
-      await deployServer(c.var, server);
+      await deployServer(c.var, server, folder);
     } catch (error) {
       if (!(error instanceof DeploymentFailedError)) throw error;
       problem = error.message;

@@ -1,23 +1,72 @@
-import { join } from "node:path";
-import { deployments, envVars, newId, servers } from "@gumstack/db";
+import { type Database, deployments, envVars, type Id, newId, servers } from "@gumstack/db";
 import { runtimeSecretFor } from "@gumstack/runtime";
-import { loadServerConfig } from "@gumstack/sdk";
+import type { ProviderDescription } from "@gumstack/runtime/internal-api";
+import type { ServerConfig } from "@gumstack/sdk";
 import { eq } from "drizzle-orm";
 import type { Services } from "../env.js";
 import { ApiError } from "../errors.js";
-import type { DeploymentInfo } from "../runner/index.js";
+import { DeploymentFailedError, type DeploymentInfo } from "../runner/index.js";
+import { deployedConfigOf } from "./deployed-config.js";
 import type { ServerRow } from "./owned-server.js";
+import { readServerFolder, type ServerFolder, ServerFolderError } from "./server-folder.js";
 
-/**
- * Deploys a hosted server as it is configured now: its variables (decrypted only here, on the
- * way into the process) and the platform's GUMSTACK_* variables for it. The runner refuses
- * reserved names again, so nothing the API let through by mistake reaches a process.
- */
-export async function deployServer(services: Services, server: ServerRow): Promise<DeploymentInfo> {
+/** The record of a successful deployment: what it ran with, and what it was made from. */
+export async function recordDeployment(
+  db: Database,
+  deployment: {
+    id: Id<"deployment">;
+    serverId: Id<"server">;
+    envVersion: number;
+    config: ServerConfig;
+    provider: ProviderDescription | null;
+  },
+): Promise<void> {
+  await db.insert(deployments).values({
+    id: deployment.id,
+    serverId: deployment.serverId,
+    envVersion: deployment.envVersion,
+    config: deployedConfigOf(deployment.config),
+    provider: deployment.provider,
+  });
+}
+
+/** The server's folder as it is now; `folder` when the caller has just read it. */
+function folderOf(server: ServerRow, folder: ServerFolder | undefined): ServerFolder {
   if (server.sourcePath === null)
     throw new ApiError("conflict", `${server.name} has no source folder to deploy`);
-  const config = loadServerConfig(join(server.sourcePath, "gumstack.yaml"));
-  const { database, vault, runner, publicUrl } = services;
+  if (folder) return folder;
+  try {
+    return readServerFolder(server.sourcePath);
+  } catch (error) {
+    if (!(error instanceof ServerFolderError)) throw error;
+    throw new ApiError("conflict", `${server.name} cannot be deployed: ${error.message}`, {
+      cause: error,
+    });
+  }
+}
+
+/**
+ * Deploys a hosted server as it is configured now: its gumstack.yaml, read once here, and its
+ * variables (decrypted only here, on the way into the process) with the platform's GUMSTACK_*
+ * variables for it. The runner refuses reserved names again, so nothing the API let through by
+ * mistake reaches a process. Once the process is healthy, an oauth server's is asked once what
+ * its provider is; the deployment is recorded with that and the parsed file, which is all that
+ * serving its requests reads.
+ */
+export async function deployServer(
+  services: Services,
+  server: ServerRow,
+  read?: ServerFolder,
+): Promise<DeploymentInfo> {
+  const folder = folderOf(server, read);
+  const { config } = folder;
+  if (config.auth.type !== server.authType) {
+    throw new ApiError(
+      "auth_type_fixed",
+      `${server.name} was created with auth type ${server.authType}; its gumstack.yaml now says ${config.auth.type}. Set auth.type back, or register it under a new name.`,
+    );
+  }
+  const { database, vault, runner, publicUrl, providers } = services;
   // The version first, then the variables: a change landing in between leaves a redeploy
   // pending (the safe side) rather than hiding one.
   const [current] = await database.db
@@ -36,8 +85,8 @@ export async function deployServer(services: Services, server: ServerRow): Promi
   const info = await runner.deploy({
     serverId: server.id,
     deploymentId,
-    entry: join(server.sourcePath, config.entry),
-    cwd: server.sourcePath,
+    entry: folder.entry,
+    cwd: folder.path,
     env,
     allowUnsafeNames: rows.filter((row) => row.allowUnsafe).map((row) => row.name),
     platformEnv: {
@@ -46,8 +95,23 @@ export async function deployServer(services: Services, server: ServerRow): Promi
       GUMSTACK_PLATFORM_URL: publicUrl,
     },
   });
-  await database.db
-    .insert(deployments)
-    .values({ id: deploymentId, serverId: server.id, envVersion });
+  let provider: ProviderDescription | null = null;
+  if (server.authType === "oauth") {
+    // Serving already: until a deployment that described its provider is recorded, oauth
+    // requests go by the previous one's, or are answered "unavailable" if there is none.
+    try {
+      provider = await providers.describe(server.id, deploymentId);
+    } catch (error) {
+      const reason = `it did not describe its AuthProvider (${error instanceof Error ? error.message : "unknown"})`;
+      throw new DeploymentFailedError(deploymentId, reason, runner.logs(deploymentId).slice(-20));
+    }
+  }
+  await recordDeployment(database.db, {
+    id: deploymentId,
+    serverId: server.id,
+    envVersion,
+    config,
+    provider,
+  });
   return info;
 }

@@ -1,11 +1,20 @@
-import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
 import { type Id, newId, servers } from "@gumstack/db";
-import { loadServerConfig, ServerConfigError } from "@gumstack/sdk";
 import { eq } from "drizzle-orm";
 import type { Services } from "../env.js";
 import { ApiError } from "../errors.js";
 import type { ServerRow } from "./owned-server.js";
+import { readServerFolder, type ServerFolder, ServerFolderError } from "./server-folder.js";
+
+/** The folder a registration names, read once; a bad one is a 400 naming `path`. */
+export function readFolderToRegister(folder: string): ServerFolder {
+  try {
+    return readServerFolder(folder);
+  } catch (error) {
+    if (error instanceof ServerFolderError)
+      throw new ApiError("bad_request", `path: ${error.message}`, { cause: error });
+    throw error;
+  }
+}
 
 /**
  * Registers (or re-registers) the server in `folder`: its gumstack.yaml names it and fixes its
@@ -14,21 +23,10 @@ import type { ServerRow } from "./owned-server.js";
  */
 export async function registerServer(
   services: Services,
-  folder: string,
+  folder: string | ServerFolder,
   ownerId: Id<"user">,
 ): Promise<ServerRow> {
-  const path = resolve(folder);
-  let config: ReturnType<typeof loadServerConfig>;
-  try {
-    config = loadServerConfig(join(path, "gumstack.yaml"));
-  } catch (error) {
-    if (error instanceof ServerConfigError)
-      throw new ApiError("bad_request", `path: ${error.message}`);
-    throw error;
-  }
-  if (!existsSync(join(path, config.entry))) {
-    throw new ApiError("bad_request", `path: ${path} has no entry point ${config.entry}`);
-  }
+  const { path, config } = typeof folder === "string" ? readFolderToRegister(folder) : folder;
   const db = services.database.db;
   const [existing] = await db.select().from(servers).where(eq(servers.name, config.name));
   if (existing) {

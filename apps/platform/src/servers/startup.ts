@@ -3,6 +3,7 @@ import { type Id, servers, users } from "@gumstack/db";
 import { variableNameProblem } from "@gumstack/sdk";
 import { asc, eq, isNotNull } from "drizzle-orm";
 import type { Services } from "../env.js";
+import { ApiError } from "../errors.js";
 import { DeploymentFailedError } from "../runner/index.js";
 import { deployServer } from "./deploy.js";
 import { registerServer } from "./register.js";
@@ -28,7 +29,9 @@ export async function deployRegistered(services: Services): Promise<void> {
         await deployServer(services, server);
         services.log.info(`${server.name} is running`);
       } catch (error) {
-        if (!(error instanceof DeploymentFailedError)) throw error;
+        // A folder that changed on disk (a broken file, another auth type) is this server's
+        // problem only: the others still start.
+        if (!(error instanceof DeploymentFailedError || error instanceof ApiError)) throw error;
         services.log.warn(`${server.name} did not start`, { reason: error.message });
       }
     }

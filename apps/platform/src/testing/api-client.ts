@@ -1,16 +1,19 @@
 import { createServer } from "node:http";
-import { newId, servers, users } from "@gumstack/db";
+import { type Id, newId, servers, users } from "@gumstack/db";
 import { createTestDatabase, type TestDatabase } from "@gumstack/db/testing";
 import { createLogger } from "@gumstack/log";
+import type { Clock } from "@gumstack/runtime";
+import type { ProviderDescription } from "@gumstack/runtime/internal-api";
 import { generateKeySpec, parseKeyRing, Vault } from "@gumstack/vault";
 import { eq } from "drizzle-orm";
 import { createInvite } from "../accounts/invites.js";
 import type { Limits } from "../accounts/limits.js";
-import { createApp } from "../app.js";
+import { createApp, createListener } from "../app.js";
 import { assembleServices } from "../boot.js";
 import type { Services } from "../env.js";
-import { createListener } from "../listener.js";
-import { createLocalRunner, type RunnerOptions } from "../runner/index.js";
+import { createLocalRunner, type Runner, type RunnerOptions } from "../runner/index.js";
+import { recordDeployment } from "../servers/deploy.js";
+import { readServerFolder } from "../servers/server-folder.js";
 
 export const PUBLIC_URL = "http://127.0.0.1:8080";
 
@@ -47,7 +50,10 @@ export function callOver(
 export async function testPlatform(
   options: {
     publicUrl?: string;
+    /** The local runner's settings; or, given `runnerOf`, the runner itself. */
     runner?: Omit<RunnerOptions, "log">;
+    runnerOf?: () => Runner;
+    clock?: Clock;
     limits?: Partial<Limits>;
     now?: () => number;
     trustProxy?: number;
@@ -64,8 +70,9 @@ export async function testPlatform(
     log,
     migration: null,
     publicUrl: options.publicUrl ?? PUBLIC_URL,
-    runner: createLocalRunner({ log, ...options.runner }),
+    runner: options.runnerOf?.() ?? createLocalRunner({ log, ...options.runner }),
     cacheTtlMs: options.cacheTtlMs ?? 0,
+    ...(options.clock ? { clock: options.clock } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
@@ -141,11 +148,19 @@ export async function testPlatform(
     return () => new Promise((resolve) => server.close(() => resolve()));
   }
 
-  /** A server owned by `owner`, as registration would make it (not deployed). */
+  /**
+   * A server owned by `owner`, as registration would make it; given its folder, with a
+   * deployment recorded as a deploy records one (the process is not started).
+   */
   async function serverOf(
     owner: SignedIn,
     name: string,
-    from?: { authType: "none" | "cred" | "oauth"; sourcePath: string },
+    from?: {
+      authType: "none" | "cred" | "oauth";
+      sourcePath?: string;
+      /** What an oauth server's process would have said of its provider. */
+      provider?: ProviderDescription;
+    },
   ): Promise<string> {
     const id = newId("server");
     await database.db.insert(servers).values({
@@ -155,6 +170,15 @@ export async function testPlatform(
       sourcePath: from?.sourcePath ?? null,
       ownerId: owner.userId as never,
     });
+    if (from?.sourcePath) {
+      await recordDeployment(database.db, {
+        id: newId("deployment"),
+        serverId: id as Id<"server">,
+        envVersion: 0,
+        config: readServerFolder(from.sourcePath).config,
+        provider: from.provider ?? null,
+      });
+    }
     return id;
   }
 

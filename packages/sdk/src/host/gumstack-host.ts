@@ -1,11 +1,19 @@
 import type { AddressInfo } from "node:net";
-import { Broker, type BrokerOptions } from "@gumstack/broker";
+import {
+  Broker,
+  type BrokerOptions,
+  CredentialResolver,
+  type CredentialServer,
+  type ServerAuth,
+} from "@gumstack/broker";
 import type { Id } from "@gumstack/db";
 import { createLogger, type Logger } from "@gumstack/log";
 import type { AuthProvider } from "@gumstack/oauth";
 import { createCatalogProvider, ProviderConfigError, providerNames } from "@gumstack/providers";
 import {
   ApiKeyVerifier,
+  type Clock,
+  clockOf,
   createUser,
   issueApiKey,
   loadConfig,
@@ -32,6 +40,7 @@ import { createHostedApp } from "./hosted-app.js";
 import { HostedCredentialSource } from "./hosted-source.js";
 import { LocalCredentialSource } from "./local-source.js";
 import { MultiplexTransport } from "./multiplex-transport.js";
+import { PlatformClient } from "./platform-client.js";
 import { ensureServer } from "./server-record.js";
 
 export interface HostOptions {
@@ -50,6 +59,8 @@ export interface HostOptions {
   cacheTtlMs?: number;
   /** Milliseconds since the epoch; tests move it. */
   now?: () => number;
+  /** The clock of `now` and of every deadline's timer; given, it wins over `now`. */
+  clock?: Clock;
 }
 
 const urlOf = (host: string, port: number) =>
@@ -76,6 +87,8 @@ export class GumstackHost {
   /** Where `run()` listens, known before the store opens: the default public URL. */
   private listeningUrl: string | undefined;
 
+  private readonly clock: Clock;
+
   constructor(
     private readonly mcp: McpServer,
     config: ServerConfigInput | string,
@@ -83,6 +96,7 @@ export class GumstackHost {
   ) {
     this.config = typeof config === "string" ? loadServerConfig(config) : parseServerConfig(config);
     this.env = options.env ?? process.env;
+    this.clock = options.clock ?? clockOf(options.now);
   }
 
   /** Registers the provider an oauth server's users connect with. */
@@ -167,7 +181,8 @@ export class GumstackHost {
     provider: string | undefined,
     store: Store,
   ): Promise<Started> {
-    const now = this.options.now ?? Date.now;
+    const { clock } = this;
+    const now = () => clock.now();
     const publicUrl = runtime.publicUrl ?? this.listeningUrl ?? urlOf(runtime.host, runtime.port);
     const serverId = await ensureServer(store.database.db, this.config);
     const broker =
@@ -181,7 +196,7 @@ export class GumstackHost {
             provider: (name) => this.providers.get(name),
             callbackUrl: `${publicUrl}/auth/callback`,
             allowedReturnUrls: this.options.allowedReturnUrls ?? [],
-            now,
+            clock,
             ...this.options.refresh,
             ...(this.options.cacheTtlMs === undefined
               ? {}
@@ -192,18 +207,23 @@ export class GumstackHost {
       const missing = this.config.auth.env.filter((name) => env[name] === undefined);
       if (missing.length > 0) log.warn(`environment variables not set: ${missing.join(", ")}`);
     }
-    const source = new LocalCredentialSource({
-      config: this.config,
-      serverId,
+    const resolver = new CredentialResolver({
       db: store.database.db,
       vault: store.vault,
       log,
       broker,
-      provider,
-      publicUrl,
-      env,
+      // One server here: the links need no server in their path.
+      link: (purpose, ticket) =>
+        `${publicUrl}/auth/${purpose === "connect" ? "start" : "form"}?ticket=${ticket}`,
+      environment: env,
       now,
     });
+    const server: CredentialServer = {
+      id: serverId,
+      name: this.config.name,
+      auth: this.serverAuth(provider),
+    };
+    const source = new LocalCredentialSource(resolver, server);
     const transport = new MultiplexTransport();
     const apiKeys = new ApiKeyVerifier(store.database.db, log, {
       now,
@@ -236,21 +256,32 @@ export class GumstackHost {
     return { services, app: createHostApp(services), runtime, log };
   }
 
+  /** What the resolver needs of this server's auth: its provider, or its fields. */
+  private serverAuth(provider: string | undefined): ServerAuth {
+    const { auth } = this.config;
+    if (auth.type === "oauth") {
+      if (provider === undefined) throw new ServerConfigError("an oauth server needs a provider");
+      return { type: "oauth", provider };
+    }
+    return auth.type === "cred" ? { type: "cred", fields: auth.fields } : { type: "none" };
+  }
+
   /** Run by the platform: users, credentials and OAuth are the platform's; no store here. */
   private async openHosted(runtime: RuntimeConfig, log: Logger): Promise<Started> {
     const hosted = runtime.hosted as NonNullable<RuntimeConfig["hosted"]>;
-    const now = this.options.now ?? Date.now;
+    const { clock } = this;
+    const now = () => clock.now();
     const provider = this.providerName();
+    // The one client of the platform's internal API, for credentials and activity alike.
+    const client = new PlatformClient({ ...hosted, clock });
     // Every tool call is reported to the platform's activity view; closing the McpServer sends the last.
-    const transport = new ActivityTransport(new ActivityReporter({ ...hosted, log }), now);
+    const transport = new ActivityTransport(new ActivityReporter({ client, log }), now);
     const source = new HostedCredentialSource({
       authType: this.config.auth.type,
-      serverId: hosted.serverId,
-      serverName: this.config.name,
-      runtimeSecret: hosted.runtimeSecret,
-      platformUrl: hosted.platformUrl,
+      client,
       env: withoutReserved(this.env),
       log,
+      now,
       onAuthRequired: transport.authRequired,
     });
     await this.mcp.connect(transport);

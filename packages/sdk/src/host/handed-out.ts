@@ -1,7 +1,12 @@
-import type { CallContext } from "../context.js";
+import type { AuthRequired, CredAnswer, OAuthAnswer } from "@gumstack/runtime/internal-api";
+import type { CallContext, FieldValues, OAuthCredentials } from "../context.js";
+import { AuthRequiredError } from "../errors.js";
 
 // Shorter environment values (a region, a flag) are ordinary words, not worth redacting.
 const ENV_REDACT_MIN_LENGTH = 12;
+
+/** Told each link handed out, so the activity record can tell auth_required from an error. */
+export type OnAuthRequired = (call: CallContext, url: string) => void;
 
 /** Records the environment values a tool was handed, so its reply cannot carry them out. */
 export function handOutEnv(
@@ -12,4 +17,38 @@ export function handOutEnv(
     if (value.length >= ENV_REDACT_MIN_LENGTH) call.handedOut.add(value);
   }
   return env;
+}
+
+function authRequired(call: CallContext, answer: AuthRequired, told?: OnAuthRequired): never {
+  told?.(call, answer.url);
+  throw new AuthRequiredError(answer.url, answer.reason, answer.what);
+}
+
+/**
+ * What a tool gets of the resolver's answer, wherever it was resolved (here, or on the
+ * platform): the token, recorded as handed out; or AuthRequiredError carrying the link.
+ */
+export function handOutOAuth(
+  call: CallContext,
+  answer: OAuthAnswer,
+  told?: OnAuthRequired,
+): OAuthCredentials {
+  if (answer.status === "auth_required") return authRequired(call, answer, told);
+  call.handedOut.add(answer.credentials.access_token);
+  return answer.credentials;
+}
+
+/** A cred server's values, the secret ones recorded as handed out; or AuthRequiredError. */
+export function handOutFields(
+  call: CallContext,
+  answer: CredAnswer,
+  told?: OnAuthRequired,
+): FieldValues {
+  if (answer.status === "auth_required") return authRequired(call, answer, told);
+  const { values, secret } = answer.credentials;
+  for (const name of secret) {
+    const value = values[name];
+    if (value) call.handedOut.add(value);
+  }
+  return values;
 }

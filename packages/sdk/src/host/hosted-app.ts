@@ -1,8 +1,15 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Logger } from "@gumstack/log";
-import { type AuthProvider, answerProviderCall, describeProvider } from "@gumstack/oauth";
+import type { AuthProvider } from "@gumstack/oauth";
 import { CONTEXT_HEADER, readContext } from "@gumstack/runtime";
+import {
+  answerProviderCall,
+  BODY_LIMITS,
+  describeProvider,
+  INTERNAL_PATHS,
+} from "@gumstack/runtime/internal-api";
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import type { ServerConfig } from "../config.js";
 import type { HostedCredentialSource } from "./hosted-source.js";
 import { handleMcpRequest, type McpEndpoint } from "./mcp-endpoint.js";
@@ -42,7 +49,11 @@ export function createHostedApp(o: HostedOptions): Hono {
         o.log.warn("refused a request without a valid platform context", { problem: read.problem });
         return null;
       }
-      return { userId: read.userId, ...(context === undefined ? {} : { context }) };
+      return {
+        userId: read.userId,
+        deadline: read.expiresAt,
+        ...(context === undefined ? {} : { context }),
+      };
     },
   };
   const app = new Hono();
@@ -50,18 +61,34 @@ export function createHostedApp(o: HostedOptions): Hono {
   const { provider } = o;
   if (provider) {
     const expected = digest(`Bearer ${o.runtimeSecret}`);
-    app.use("/internal/auth", async (c, next) => {
+    app.use(INTERNAL_PATHS.auth, async function onlyThePlatform(c, next) {
       // Only the platform knows this server's runtime secret.
       if (!timingSafeEqual(digest(c.req.header("authorization") ?? ""), expected)) {
-        return c.json({ error: { type: "internal", message: "not the platform" } }, 401);
+        return c.json({ error: { code: "unauthorized", message: "not the platform" } }, 401);
       }
       return next();
     });
-    app.get("/internal/auth", (c) => c.json(describeProvider(provider)));
-    app.post("/internal/auth", async (c) => {
-      const answer = await answerProviderCall(provider, await c.req.json().catch(() => null));
-      return c.json(answer.body, answer.status as 200);
-    });
+    app.get(INTERNAL_PATHS.auth, (c) => c.json(describeProvider(provider)));
+    app.post(
+      INTERNAL_PATHS.auth,
+      bodyLimit({
+        maxSize: BODY_LIMITS.auth,
+        onError: (c) =>
+          c.json(
+            {
+              error: {
+                code: "payload_too_large",
+                message: `body: at most ${BODY_LIMITS.auth} bytes`,
+              },
+            },
+            413,
+          ),
+      }),
+      async (c) => {
+        const answer = await answerProviderCall(provider, await c.req.json().catch(() => null));
+        return c.json(answer.body, answer.status);
+      },
+    );
   }
   app.get("/healthz", (c) =>
     c.json({ status: "ok", server: o.config.name, auth: o.config.auth.type, mode: "hosted" }),

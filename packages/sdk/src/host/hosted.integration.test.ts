@@ -1,6 +1,12 @@
 import { newId } from "@gumstack/db";
 import { type ScriptedServer, sendJson, startScriptedServer } from "@gumstack/oauth/testing";
-import { CONTEXT_HEADER, mintContext, runtimeSecretFor } from "@gumstack/runtime";
+import {
+  CONTEXT_HEADER,
+  HOP_MARGIN_MS,
+  MAX_CONTEXT_TTL_MS,
+  mintContext,
+  runtimeSecretFor,
+} from "@gumstack/runtime";
 import { generateKeySpec, parseKeyRing, Vault } from "@gumstack/vault";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -164,11 +170,8 @@ describe("a hosted server (run by the platform)", () => {
         await (await internal(`Bearer ${secret}`, { op: "getNickname", accessToken: "t1" })).json(),
       ).toEqual({ result: "holder of t1" });
 
-      const context = mintContext(
-        secret,
-        { userId: "usr_9", serverId, requestId: "r9" },
-        Date.now(),
-      );
+      const mintedAt = Date.now();
+      const context = mintContext(secret, { userId: "usr_9", serverId, requestId: "r9" }, mintedAt);
       const response = await fetch(`${running.url}/mcp`, {
         method: "POST",
         headers: {
@@ -194,6 +197,10 @@ describe("a hosted server (run by the platform)", () => {
       expect(sent?.headers.authorization).toBe(`Bearer ${secret}`);
       expect(sent?.headers["x-gumstack-server"]).toBe(serverId);
       expect(JSON.parse(sent?.body ?? "{}")).toEqual({ kind: "oauth", context });
+      // The platform is told when this process stops waiting: a margin before the context ends.
+      expect(sent?.headers["x-gumstack-deadline"]).toBe(
+        String(mintedAt + MAX_CONTEXT_TTL_MS - HOP_MARGIN_MS),
+      );
     } finally {
       await running.close();
     }

@@ -20,7 +20,9 @@ export interface McpEndpoint {
   source: CredentialSource;
   log: Logger;
   /** Who the request is from, or null: answered with 401. */
-  authenticate(request: Request): Promise<{ userId: string; context?: string } | null>;
+  authenticate(
+    request: Request,
+  ): Promise<{ userId: string; context?: string; deadline?: number } | null>;
   /** What a 401 tells the client in `WWW-Authenticate`. */
   challenge: string;
   /**

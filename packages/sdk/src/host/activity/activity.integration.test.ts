@@ -7,6 +7,7 @@ import { type CallContext, type CredentialSource, callContext } from "../../cont
 import { AuthRequiredError } from "../../errors.js";
 import { getCredentials } from "../../get-credentials.js";
 import { capturingLogger } from "../../testing/host-harness.js";
+import { PlatformClient } from "../platform-client.js";
 import { type ActivityEntry, ActivityReporter, type ActivityReporterOptions } from "./reporter.js";
 import { ActivityTransport } from "./transport.js";
 
@@ -50,9 +51,11 @@ describe("the activity reporter", () => {
   const start = (options: Partial<ActivityReporterOptions> = {}) => {
     // No timer flush unless a test asks for one: an hour between ticks.
     reporter = new ActivityReporter({
-      platformUrl: platform.url,
-      serverId,
-      runtimeSecret: "k1.runtime-secret",
+      client: new PlatformClient({
+        platformUrl: platform.url,
+        serverId,
+        runtimeSecret: "k1.runtime-secret",
+      }),
       log: logged.log,
       flushEveryMs: 3_600_000,
       ...options,
@@ -159,9 +162,11 @@ describe("the activity transport", () => {
     let clock = 0;
     transport = new ActivityTransport(
       new ActivityReporter({
-        platformUrl: platform.url,
-        serverId,
-        runtimeSecret: "k1.runtime-secret",
+        client: new PlatformClient({
+          platformUrl: platform.url,
+          serverId,
+          runtimeSecret: "k1.runtime-secret",
+        }),
         log: capturingLogger().log,
         flushEveryMs: 3_600_000,
       }),

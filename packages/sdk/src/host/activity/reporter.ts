@@ -1,20 +1,11 @@
-import type { ToolCallOutcome } from "@gumstack/db";
 import type { Logger } from "@gumstack/log";
+import { type ActivityEntry, MAX_ACTIVITY_ENTRIES } from "@gumstack/runtime/internal-api";
+import type { PlatformClient } from "../platform-client.js";
 
-/** One tool call, as the platform's activity view keeps it: never arguments, results or messages. */
-export interface ActivityEntry {
-  userId: string;
-  tool: string;
-  outcome: ToolCallOutcome;
-  latencyMs: number;
-  /** ISO 8601. */
-  calledAt: string;
-}
+export type { ActivityEntry };
 
 export interface ActivityReporterOptions {
-  platformUrl: string;
-  serverId: string;
-  runtimeSecret: string;
+  client: PlatformClient;
   log: Logger;
   /** How often what is pending is sent (default 1 s). */
   flushEveryMs?: number;
@@ -25,9 +16,6 @@ export interface ActivityReporterOptions {
   /** Every POST gives up after this long (default 5 s, well inside the runner's stop grace). */
   timeoutMs?: number;
 }
-
-/** What the platform's POST /internal/activity takes in one request. */
-export const MAX_PER_POST = 1_000;
 
 /**
  * Sends a hosted server's tool calls to the platform, in batches, off the request path: a call
@@ -95,9 +83,9 @@ export class ActivityReporter {
   private async send(): Promise<void> {
     // Only what is pending now: calls arriving meanwhile wait for the next flush, so a busy
     // server cannot keep one flush going for ever.
-    let rounds = Math.ceil(this.pending.length / MAX_PER_POST);
+    let rounds = Math.ceil(this.pending.length / MAX_ACTIVITY_ENTRIES);
     while (rounds-- > 0 && this.pending.length > 0) {
-      const batch = this.pending.splice(0, MAX_PER_POST);
+      const batch = this.pending.splice(0, MAX_ACTIVITY_ENTRIES);
       const result = await this.post(batch);
       if (result === "failed") {
         this.pending.unshift(...batch);
@@ -116,18 +104,7 @@ export class ActivityReporter {
   private async post(entries: ActivityEntry[]): Promise<"sent" | "refused" | "failed"> {
     let status: number;
     try {
-      const response = await fetch(`${this.o.platformUrl}/internal/activity`, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          authorization: `Bearer ${this.o.runtimeSecret}`,
-          "x-gumstack-server": this.o.serverId,
-        },
-        body: JSON.stringify({ entries }),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      status = response.status;
-      await response.arrayBuffer();
+      status = await this.o.client.activity(entries, this.timeoutMs);
     } catch (error) {
       return this.failed(error instanceof Error ? error.message : String(error));
     }

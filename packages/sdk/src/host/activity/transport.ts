@@ -1,4 +1,5 @@
 import type { ToolCallOutcome } from "@gumstack/db";
+import { MAX_TOOL_NAME } from "@gumstack/runtime/internal-api";
 import type {
   JSONRPCMessage,
   MessageExtraInfo,
@@ -8,9 +9,6 @@ import { isJSONRPCRequest, isJSONRPCResultResponse } from "@modelcontextprotocol
 import { type CallContext, callContext } from "../../context.js";
 import { MultiplexTransport } from "../multiplex-transport.js";
 import type { ActivityReporter } from "./reporter.js";
-
-/** Longer names are cut: a client may call a tool that does not exist, by any name. */
-export const MAX_TOOL_NAME = 200;
 
 interface Started {
   tool: string;

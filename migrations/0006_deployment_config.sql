@@ -1,0 +1,2 @@
+ALTER TABLE "deployments" ADD COLUMN "config" jsonb;--> statement-breakpoint
+ALTER TABLE "deployments" ADD COLUMN "provider" jsonb;

@@ -1,0 +1,9 @@
+export { CredentialResolver } from "./resolver.js";
+export type {
+  CredentialRequest,
+  CredentialServer,
+  FieldRule,
+  LinkPurpose,
+  ResolverOptions,
+  ServerAuth,
+} from "./types.js";
