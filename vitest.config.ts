@@ -32,7 +32,8 @@ export default defineConfig({
   test: {
     projects,
     reporters: ["default", "./scripts/summary-reporter.ts"],
-    testTimeout: 30_000,
+    // A hang guard, not a speed check: tests that start processes need room on a loaded 2-core box.
+    testTimeout: 60_000,
     hookTimeout: 60_000,
   },
 });

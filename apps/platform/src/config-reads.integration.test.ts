@@ -119,11 +119,20 @@ describe(`serving reads no server's gumstack.yaml [${testDriver}]`, () => {
       const link = /(http:\/\/\S+\/auth\/form\/example-cred\?ticket=\S+)/.exec(
         textOf(asked[0]),
       )?.[1] as string;
-      const page = await (await fetch(link)).text();
+      // In the browser of the user the link was made for, signed in.
+      const cookie = { cookie: ada.cookie };
+      const page = await (await fetch(link, { headers: cookie })).text();
       const ticket = /name="ticket" value="([^"]+)"/.exec(page)?.[1] as string;
+      const csrf = /name="csrf" value="([^"]+)"/.exec(page)?.[1] as string;
       const saved = await fetch(`${url}/auth/form/example-cred`, {
         method: "POST",
-        body: new URLSearchParams({ ticket, api_key: "crm_live_burst_0001", workspace: "acme" }),
+        headers: cookie,
+        body: new URLSearchParams({
+          ticket,
+          csrf,
+          api_key: "crm_live_burst_0001",
+          workspace: "acme",
+        }),
       });
       expect(saved.status).toBe(200);
       const answered = await Promise.all(Array.from({ length: 10 }, info));

@@ -7,7 +7,6 @@ import { issueTicket, mintContext, runtimeSecretFor } from "@gumstack/runtime";
 import { freePort } from "@gumstack/sdk/testing";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { registerServer } from "./servers/register.js";
 import { callOver, type SignedIn, type TestPlatform, testPlatform } from "./testing/api-client.js";
 import { deeplyNested, mutate, Random, randomJson, randomString } from "./testing/fuzz.js";
 
@@ -120,9 +119,10 @@ describe(`fuzzing every route that takes a body or a query [${testDriver}, seed 
     const registered = await callOver(url, admin, "POST", "/api/servers", { path: exampleNone });
     expect(registered.status).toBe(201);
     serverId = ((await registered.json()) as { id: Id<"server"> }).id;
-    credServerId = (
-      await registerServer(platform.services, exampleCred, admin.userId as Id<"user">)
-    ).id;
+    credServerId = (await platform.serverOf(admin, "example-cred", {
+      authType: "cred",
+      sourcePath: exampleCred,
+    })) as Id<"server">;
     const created = await callOver(url, user, "POST", "/api/keys", { name: "fuzz" });
     apiKey = ((await created.json()) as { key: string }).key;
   }, 120_000);

@@ -3,7 +3,6 @@ import { credentials, type Id } from "@gumstack/db";
 import { repoRoot, testDriver } from "@gumstack/db/testing";
 import { issueTicket, readFieldValues } from "@gumstack/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { registerServer } from "./servers/register.js";
 import {
   PUBLIC_URL,
   type SignedIn,
@@ -29,8 +28,11 @@ describe(`credential form links [${testDriver}]`, () => {
     platform = await testPlatform();
     mallory = await platform.signUp("mallory@example.com");
     bob = await platform.signUp("bob@example.com");
-    serverId = (await registerServer(platform.services, exampleCred, mallory.userId as Id<"user">))
-      .id;
+    // Registered and deployed (its config recorded), as a running cred server is.
+    serverId = (await platform.serverOf(mallory, "example-cred", {
+      authType: "cred",
+      sourcePath: exampleCred,
+    })) as Id<"server">;
     const ticket = issueTicket(
       platform.services.vault,
       { userId: mallory.userId, serverId, purpose: "form" },
