@@ -1,9 +1,9 @@
 import { startTestAuthServer } from "@gumstack/oauth/testing";
 import {
   connectClient,
-  cookiesOf,
   freePort,
   hostEnvironment,
+  openConnectLink,
   startExampleProcess,
   textOf,
 } from "@gumstack/sdk/testing";
@@ -35,9 +35,10 @@ describe("example-oauth, run as its own process", () => {
 
     const first = await client.callTool({ name: "whoami", arguments: {} });
     const link = /(http:\/\/\S+\/auth\/start\?ticket=\S+)/.exec(textOf(first))?.[1] as string;
-    const start = await fetch(link, { redirect: "manual" });
+    // The link's page says whose account it connects; its own Continue goes on.
+    const { start, cookies } = await openConnectLink(link);
     const back = await as.authorize(start.headers.get("location") as string, { account: "lin" });
-    expect((await fetch(back, { headers: { cookie: cookiesOf(start) } })).status).toBe(200);
+    expect((await fetch(back, { headers: { cookie: cookies } })).status).toBe(200);
 
     const second = await client.callTool({ name: "whoami", arguments: {} });
     expect(textOf(second)).toBe("Connected as lin; the provider calls you lin.");
