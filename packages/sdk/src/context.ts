@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import type { ClientCapabilities, Implementation } from "@modelcontextprotocol/sdk/types.js";
 import type { AuthMode } from "./config.js";
 
 export interface OAuthCredentials {
@@ -36,6 +37,15 @@ export interface CallContext {
   source: CredentialSource;
   /** Credential values handed out during this call: the host removes them from its results. */
   handedOut: Set<string>;
+  /** The MCP session the request belongs to; none for a request sent without one. */
+  session?: SessionState;
+}
+
+/** What a session's client said of itself at `initialize`: its own, never another client's. */
+export interface SessionState {
+  readonly id: string;
+  clientCapabilities?: ClientCapabilities;
+  clientVersion?: Implementation;
 }
 
 export const callContext = new AsyncLocalStorage<CallContext>();

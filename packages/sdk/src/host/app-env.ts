@@ -3,7 +3,7 @@ import type { Id } from "@gumstack/db";
 import type { Logger } from "@gumstack/log";
 import type { Store } from "@gumstack/runtime";
 import type { ServerConfig } from "../config.js";
-import type { McpEndpoint } from "./mcp-endpoint.js";
+import type { McpEndpoint } from "./streamable/endpoint.js";
 
 /** What the standalone host's routes share; built once in `start()`. */
 export interface HostServices {

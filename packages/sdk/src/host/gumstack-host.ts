@@ -32,16 +32,19 @@ import {
 } from "../config.js";
 import { ServerConfigError } from "../errors.js";
 import { withoutReserved } from "../names.js";
-import { ActivityReporter, ActivityTransport } from "./activity/index.js";
+import { ActivityObserver, ActivityReporter } from "./activity/index.js";
 import { createHostApp } from "./app.js";
 import type { HostServices } from "./app-env.js";
 import { hostCommands, runHostCommand } from "./commands.js";
 import { createHostedApp } from "./hosted-app.js";
 import { HostedCredentialSource } from "./hosted-source.js";
 import { LocalCredentialSource } from "./local-source.js";
-import { MultiplexTransport } from "./multiplex-transport.js";
 import { PlatformClient } from "./platform-client.js";
 import { ensureServer } from "./server-record.js";
+import { redactingFinish } from "./streamable/endpoint.js";
+import { Router, type RouterObserver } from "./streamable/router.js";
+import { perSessionClientState } from "./streamable/session-state.js";
+import { type SessionOptions, Sessions } from "./streamable/sessions.js";
 
 export interface HostOptions {
   /** The process environment by default: the host's settings, and what `none` servers hand out. */
@@ -57,6 +60,8 @@ export interface HostOptions {
    * process is seen within this time. This process forgets what it changes at once.
    */
   cacheTtlMs?: number;
+  /** MCP sessions: how long an idle one lives, and how many at once (see Sessions). */
+  sessions?: Pick<SessionOptions, "idleMs" | "max">;
   /** Milliseconds since the epoch; tests move it. */
   now?: () => number;
   /** The clock of `now` and of every deadline's timer; given, it wins over `now`. */
@@ -82,6 +87,8 @@ interface Started {
 export class GumstackHost {
   readonly config: ServerConfig;
   private readonly providers = new Map<string, AuthProvider>();
+  /** Run by close(): the sessions (always first), then what reports on the server. */
+  private readonly closers: Array<() => Promise<void>> = [];
   private started: Promise<Started> | undefined;
   private readonly env: Readonly<Record<string, string | undefined>>;
   /** Where `run()` listens, known before the store opens: the default public URL. */
@@ -224,12 +231,11 @@ export class GumstackHost {
       auth: this.serverAuth(provider),
     };
     const source = new LocalCredentialSource(resolver, server);
-    const transport = new MultiplexTransport();
     const apiKeys = new ApiKeyVerifier(store.database.db, log, {
       now,
       ...(this.options.cacheTtlMs === undefined ? {} : { cacheTtlMs: this.options.cacheTtlMs }),
     });
-    await this.mcp.connect(transport);
+    const { router, sessions } = await this.connect(log);
     const services: HostServices = {
       config: this.config,
       serverId,
@@ -241,7 +247,8 @@ export class GumstackHost {
       publicUrl,
       secureCookies: publicUrl.startsWith("https:"),
       mcp: {
-        transport,
+        router,
+        sessions,
         serverId,
         source,
         log,
@@ -274,28 +281,51 @@ export class GumstackHost {
     const provider = this.providerName();
     // The one client of the platform's internal API, for credentials and activity alike.
     const client = new PlatformClient({ ...hosted, clock });
-    // Every tool call is reported to the platform's activity view; closing the McpServer sends the last.
-    const transport = new ActivityTransport(new ActivityReporter({ client, log }), now);
+    // Every tool call is reported to the platform's activity view; closing the host sends the last.
+    const activity = new ActivityObserver(new ActivityReporter({ client, log }), now);
     const source = new HostedCredentialSource({
       authType: this.config.auth.type,
       client,
       env: withoutReserved(this.env),
       log,
       now,
-      onAuthRequired: transport.authRequired,
+      onAuthRequired: activity.authRequired,
     });
-    await this.mcp.connect(transport);
+    const { router, sessions } = await this.connect(log, activity);
+    this.closers.push(() => activity.close());
     const app = createHostedApp({
       config: this.config,
       serverId: hosted.serverId,
       runtimeSecret: hosted.runtimeSecret,
-      transport,
+      router,
+      sessions,
       source,
       provider: provider === undefined ? undefined : this.providers.get(provider),
       log,
       now,
     });
     return { services: undefined, app, runtime, log };
+  }
+
+  /**
+   * Connects the McpServer to the router every client's channel goes through, with each
+   * session's client state its own (see perSessionClientState).
+   */
+  private async connect(
+    log: Logger,
+    observer?: RouterObserver,
+  ): Promise<{ router: Router; sessions: Sessions }> {
+    const router = new Router(observer);
+    router.onerror = (error) => log.debug("a client's stream", { error });
+    perSessionClientState(this.mcp.server);
+    await this.mcp.connect(router);
+    const sessions = new Sessions(router, redactingFinish(log), {
+      ...this.options.sessions,
+      now: () => this.clock.now(),
+    });
+    // Sessions end before the server closes: their clients' streams close cleanly.
+    this.closers.unshift(() => sessions.close());
+    return { router, sessions };
   }
 
   /** The standalone host's store and services (for tools and tests); a hosted server has none. */
@@ -374,7 +404,11 @@ export class GumstackHost {
     const started = await this.started;
     if (!started) return;
     this.started = undefined;
+    const [first, ...rest] = this.closers.splice(0);
+    // The sessions first (their streams end), then the server, then what reports on it.
+    await first?.();
     await this.mcp.close();
+    for (const close of rest) await close();
     await started.services?.store.database.close();
   }
 }

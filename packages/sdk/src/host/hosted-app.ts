@@ -12,14 +12,16 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ServerConfig } from "../config.js";
 import type { HostedCredentialSource } from "./hosted-source.js";
-import { handleMcpRequest, type McpEndpoint } from "./mcp-endpoint.js";
-import type { MultiplexTransport } from "./multiplex-transport.js";
+import { handleMcpRequest, type McpEndpoint } from "./streamable/endpoint.js";
+import type { Router } from "./streamable/router.js";
+import type { Sessions } from "./streamable/sessions.js";
 
 export interface HostedOptions {
   config: ServerConfig;
   serverId: string;
   runtimeSecret: string;
-  transport: MultiplexTransport;
+  router: Router;
+  sessions: Sessions;
   source: HostedCredentialSource;
   /** An oauth server's provider: the platform's broker calls it through /internal/auth. */
   provider: AuthProvider | undefined;
@@ -37,7 +39,8 @@ const digest = (value: string) => createHash("sha256").update(value).digest();
  */
 export function createHostedApp(o: HostedOptions): Hono {
   const endpoint: McpEndpoint = {
-    transport: o.transport,
+    router: o.router,
+    sessions: o.sessions,
     serverId: o.serverId,
     source: o.source,
     log: o.log,

@@ -67,7 +67,8 @@ describe("a hosted server (run by the platform)", () => {
       method: "POST",
       headers: {
         "content-type": "application/json",
-        accept: "application/json, text/event-stream",
+        // JSON only: the reply as one JSON body (a client accepting SSE gets a stream).
+        accept: "application/json",
         ...(context === undefined ? {} : { [CONTEXT_HEADER]: context }),
       },
       body: JSON.stringify({

@@ -3,13 +3,15 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { type CallContext, type CredentialSource, callContext } from "../../context.js";
+import type { CallContext, CredentialSource } from "../../context.js";
 import { AuthRequiredError } from "../../errors.js";
 import { getCredentials } from "../../get-credentials.js";
 import { capturingLogger } from "../../testing/host-harness.js";
 import { PlatformClient } from "../platform-client.js";
+import { Router } from "../streamable/router.js";
+import { serveOnce } from "../streamable/serve-once.js";
+import { ActivityObserver } from "./observer.js";
 import { type ActivityEntry, ActivityReporter, type ActivityReporterOptions } from "./reporter.js";
-import { ActivityTransport } from "./transport.js";
 
 const serverId = "srv_aaaaaaaaaaaaaaaaaaaaaaaaaa";
 const entry = (n: number): ActivityEntry => ({
@@ -153,16 +155,17 @@ describe("the activity reporter", () => {
   });
 });
 
-describe("the activity transport", () => {
+describe("the activity observer", () => {
   const link = "http://127.0.0.1:1/auth/form/crm?ticket=t1";
   let platform: ScriptedServer;
-  let transport: ActivityTransport;
+  let activity: ActivityObserver;
+  let router: Router;
   let mcp: McpServer;
 
   beforeEach(async () => {
     platform = await startScriptedServer((_, res) => sendJson(res, 200, {}));
     let clock = 0;
-    transport = new ActivityTransport(
+    activity = new ActivityObserver(
       new ActivityReporter({
         client: new PlatformClient({
           platformUrl: platform.url,
@@ -191,7 +194,8 @@ describe("the activity transport", () => {
       await getCredentials("cred");
       return { content: [{ type: "text", text: "never" }] };
     });
-    await mcp.connect(transport);
+    router = new Router(activity);
+    await mcp.connect(router);
   });
   afterEach(async () => {
     await mcp.close();
@@ -203,7 +207,7 @@ describe("the activity transport", () => {
     oauth: () => Promise.reject(new Error("not oauth")),
     cred: async (call) => {
       // As HostedCredentialSource does with the platform's answer.
-      transport.authRequired(call, link);
+      activity.authRequired(call, link);
       throw new AuthRequiredError(link, "credentials_missing", "crm");
     },
     env: () => ({}),
@@ -222,9 +226,7 @@ describe("the activity transport", () => {
       source,
       handedOut: new Set(),
     };
-    return callContext.run(call, () =>
-      transport.dispatch(messages, {}, new AbortController().signal),
-    );
+    return serveOnce(router, call, messages);
   };
 
   it("records each tool call's user, tool, outcome and latency, and never its arguments or result", async () => {
@@ -235,6 +237,7 @@ describe("the activity transport", () => {
     await serve("usr_cy", [toolCall("no-such-tool")]);
     await serve("usr_cy", [{ jsonrpc: "2.0", id: 2, method: "tools/list" }]);
     await mcp.close();
+    await activity.close();
     expect(platform.requests).toHaveLength(1);
     const body = platform.requests[0]?.body ?? "";
     expect(JSON.parse(body)).toEqual({
@@ -264,6 +267,7 @@ describe("the activity transport", () => {
     ]);
     expect(replies).toHaveLength(3);
     await mcp.close();
+    await activity.close();
     // Recorded as each finishes, in any order.
     const entries = sentEntries(platform).sort((a, b) => a.tool.localeCompare(b.tool));
     expect(entries.map((e) => [e.tool, e.outcome])).toEqual([

@@ -1,2 +1,2 @@
+export { ActivityObserver } from "./observer.js";
 export { type ActivityEntry, ActivityReporter, type ActivityReporterOptions } from "./reporter.js";
-export { ActivityTransport } from "./transport.js";

@@ -1,6 +1,6 @@
 import type { Hono } from "hono";
 import type { HostEnv } from "../app-env.js";
-import { handleMcpRequest } from "../mcp-endpoint.js";
+import { handleMcpRequest } from "../streamable/endpoint.js";
 
 export function registerMcp(app: Hono<HostEnv>) {
   app.all("/mcp", (c) => handleMcpRequest(c.var.services.mcp, c.req.raw));

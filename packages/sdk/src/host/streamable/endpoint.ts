@@ -1,0 +1,212 @@
+import { randomUUID } from "node:crypto";
+import type { Logger } from "@gumstack/log";
+import { crossOriginProblem } from "@gumstack/runtime";
+import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import { isInitializeRequest, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import { type CallContext, type CredentialSource, callContext } from "../../context.js";
+import { CallerText, redactReply } from "../redact.js";
+import { corsHeaders, jsonRpcError, MCP_METHODS, preflight, watchBody } from "./http.js";
+import type { Channel, Finish, Router } from "./router.js";
+import { type Session, type Sessions, SessionsFullError } from "./sessions.js";
+
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+// What the tools see of the request: not the caller's key, cookie or the platform's context.
+const HIDDEN_HEADERS = ["authorization", "cookie", "x-gumstack-context"];
+
+export interface McpEndpoint {
+  router: Router;
+  sessions: Sessions;
+  serverId: string;
+  source: CredentialSource;
+  log: Logger;
+  /** Who the request is from, or null: answered with 401. */
+  authenticate(
+    request: Request,
+  ): Promise<{ userId: string; context?: string; deadline?: number } | null>;
+  /** What a 401 tells the client in `WWW-Authenticate`. */
+  challenge: string;
+  /**
+   * Browser origins that may call (ours and the configured ones); another `Origin` is a 403.
+   * Unset for a hosted server: the platform's gateway checked it before relaying.
+   */
+  origins?: ReadonlySet<string>;
+}
+
+/** How what a request's handlers send is cleaned before it leaves: credentials removed. */
+export function redactingFinish(log: Logger): (request: JSONRPCMessage) => Finish {
+  return (request) => {
+    const call = callContext.getStore();
+    if (!call) return (message) => message;
+    let callerSent: CallerText | undefined;
+    return (message) => {
+      if (call.handedOut.size === 0) return message;
+      callerSent ??= new CallerText(request);
+      const { reply, redacted } = redactReply(message, call.handedOut, callerSent);
+      if (redacted > 0) {
+        log.warn("removed credentials from a tool's reply", {
+          requestId: call.requestId,
+          redacted,
+        });
+      }
+      return reply;
+    };
+  };
+}
+
+/**
+ * `/mcp`, all of Streamable HTTP: POST (JSON or an SSE stream, as the client accepts), GET (a
+ * session's stream of server-initiated messages), DELETE (ends a session), OPTIONS (CORS).
+ * An `initialize` opens a session; a request without one is served on its own, statelessly. The
+ * SDK's transport speaks the wire; this decides who may, which session, and who the request is
+ * for (the call context every tool's getCredentials() reads).
+ */
+export async function handleMcpRequest(endpoint: McpEndpoint, request: Request): Promise<Response> {
+  const origin = request.headers.get("origin");
+  if (endpoint.origins) {
+    const problem = crossOriginProblem(
+      { origin, secFetchSite: request.headers.get("sec-fetch-site") },
+      endpoint.origins,
+    );
+    if (problem) return jsonRpcError(403, -32000, `Forbidden: ${problem}`);
+  }
+  const cors = corsHeaders(origin);
+  if (request.method === "OPTIONS") return preflight(origin);
+  if (!["POST", "GET", "DELETE"].includes(request.method)) {
+    return jsonRpcError(405, -32000, "Method not allowed", { ...cors, allow: MCP_METHODS });
+  }
+  const identity = await endpoint.authenticate(request);
+  if (identity === null) {
+    return jsonRpcError(401, -32001, "Unauthorized: send Authorization: Bearer <your API key>", {
+      ...cors,
+      "www-authenticate": endpoint.challenge,
+    });
+  }
+  const sessionId = request.headers.get("mcp-session-id");
+  let session: Session | undefined;
+  if (sessionId !== null) {
+    session = endpoint.sessions.get(sessionId);
+    // Another user's session is as unknown as an ended one.
+    if (!session || session.userId !== identity.userId) {
+      return jsonRpcError(404, -32001, "Session not found: initialize again", cors);
+    }
+  }
+  let body: unknown;
+  if (request.method === "POST") {
+    const text = await readBody(request);
+    if (text === null)
+      return jsonRpcError(413, -32000, `Payload Too Large: at most ${MAX_BODY_BYTES} bytes`, cors);
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return jsonRpcError(400, -32700, "Parse error: the body is not JSON", cors);
+    }
+  }
+  const accept = request.headers.get("accept") ?? "*/*";
+  const streams = accept.includes("text/event-stream");
+  const initialize = (Array.isArray(body) ? body : [body]).some(isInitializeRequest);
+  let channel: Channel;
+  let opened: Session | undefined;
+  let stateless = false;
+  if (session) {
+    if (session.json === false && !streams && request.method === "POST") {
+      return jsonRpcError(
+        406,
+        -32000,
+        "Not Acceptable: this session streams its replies (it was initialized accepting text/event-stream)",
+        cors,
+      );
+    }
+    channel = session.channel;
+  } else if (initialize) {
+    try {
+      opened = await endpoint.sessions.open(identity.userId, !streams);
+    } catch (error) {
+      if (!(error instanceof SessionsFullError)) throw error;
+      return jsonRpcError(503, -32000, `Service Unavailable: ${error.message}; try again shortly`, {
+        ...cors,
+        "retry-after": "5",
+      });
+    }
+    channel = opened.channel;
+  } else if (request.method === "POST") {
+    stateless = true;
+    channel = {
+      transport: new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: !streams }),
+    };
+    await endpoint.router.attach(channel, redactingFinish(endpoint.log));
+  } else {
+    return jsonRpcError(
+      400,
+      -32000,
+      `Bad Request: ${request.method} needs the Mcp-Session-Id of a session (initialize first)`,
+      cors,
+    );
+  }
+  const current = session ?? opened;
+  const call: CallContext = {
+    ...identity,
+    serverId: endpoint.serverId,
+    requestId: request.headers.get("x-request-id") ?? randomUUID(),
+    source: endpoint.source,
+    handedOut: new Set(),
+    ...(current ? { session: current } : {}),
+  };
+  if (current) {
+    current.busy++;
+    current.lastSeen = Date.now();
+  }
+  const hungUp = () => {
+    // A client gone from a JSON answer, or from a stream no one can resume: its calls stop.
+    if (stateless || current?.json)
+      endpoint.router.cancelAll(channel, "the client closed the request");
+  };
+  request.signal.addEventListener("abort", hungUp, { once: true });
+  let response: Response;
+  try {
+    response = await callContext.run(call, () =>
+      (channel.transport as WebStandardStreamableHTTPServerTransport).handleRequest(
+        forwardedRequest(request, streams),
+        body === undefined ? undefined : { parsedBody: body },
+      ),
+    );
+  } catch (error) {
+    if (current) current.busy--;
+    if (stateless) await channel.transport.close();
+    throw error;
+  }
+  if (opened) {
+    // Listed once its client has it; a failed initialize leaves nothing behind.
+    if (response.ok && response.headers.get("mcp-session-id") === opened.id)
+      endpoint.sessions.opened(opened);
+    else await endpoint.sessions.end(opened);
+  }
+  return watchBody(response, cors, (how) => {
+    request.signal.removeEventListener("abort", hungUp);
+    if (current) {
+      current.busy--;
+      current.lastSeen = Date.now();
+    }
+    if (how === "cancelled") hungUp();
+    if (stateless) void channel.transport.close();
+  });
+}
+
+async function readBody(request: Request): Promise<string | null> {
+  const declared = Number(request.headers.get("content-length") ?? 0);
+  if (declared > MAX_BODY_BYTES) return null;
+  const text = await request.text();
+  return Buffer.byteLength(text) > MAX_BODY_BYTES ? null : text;
+}
+
+/**
+ * The request as the SDK's transport reads it: the body already parsed (so it is not read
+ * twice), what the tools must not see left out, and a JSON-only client's Accept widened to what
+ * the transport insists on (its replies still come as JSON: the channel was made so).
+ */
+function forwardedRequest(request: Request, streams: boolean): Request {
+  const headers = new Headers(request.headers);
+  for (const name of HIDDEN_HEADERS) headers.delete(name);
+  if (!streams && request.method === "POST")
+    headers.set("accept", "application/json, text/event-stream");
+  return new Request(request.url, { method: request.method, headers });
+}

@@ -1,0 +1,80 @@
+/** JSON-RPC errors at the HTTP level: the shape the SDK's transport answers with too. */
+export function jsonRpcError(
+  status: number,
+  code: number,
+  message: string,
+  headers: Record<string, string> = {},
+): Response {
+  return Response.json({ jsonrpc: "2.0", id: null, error: { code, message } }, { status, headers });
+}
+
+export const MCP_METHODS = "GET, POST, DELETE, OPTIONS";
+const ALLOWED_HEADERS =
+  "Authorization, Content-Type, Accept, Mcp-Session-Id, Mcp-Protocol-Version, Last-Event-ID, Mcp-Method, Mcp-Name";
+const EXPOSED_HEADERS = "Mcp-Session-Id, WWW-Authenticate";
+
+/** What a browser page of an allowed origin may read of an answer (sessions, challenges). */
+export function corsHeaders(origin: string | null): Record<string, string> {
+  if (origin === null) return {};
+  return {
+    "access-control-allow-origin": origin,
+    "access-control-expose-headers": EXPOSED_HEADERS,
+    vary: "Origin",
+  };
+}
+
+/** A CORS preflight, answered before authentication: it carries no credentials by design. */
+export function preflight(origin: string | null): Response {
+  return new Response(null, {
+    status: 204,
+    headers: {
+      ...corsHeaders(origin),
+      "access-control-allow-methods": MCP_METHODS,
+      "access-control-allow-headers": ALLOWED_HEADERS,
+      "access-control-max-age": "600",
+    },
+  });
+}
+
+/**
+ * The answer with its body watched: `done` is told once the body ended, or the client went away
+ * first. Only event streams are watched (a JSON answer is whole already); they also get
+ * `X-Accel-Buffering: no`, so no proxy in between holds events back.
+ */
+export function watchBody(
+  response: Response,
+  extra: Record<string, string>,
+  done: (how: "ended" | "cancelled") => void,
+): Response {
+  const stream = response.headers.get("content-type")?.startsWith("text/event-stream") === true;
+  const headers = new Headers(response.headers);
+  for (const [name, value] of Object.entries(extra)) headers.set(name, value);
+  if (!stream || !response.body) {
+    done("ended");
+    return Object.keys(extra).length === 0
+      ? response
+      : new Response(response.body, { status: response.status, headers });
+  }
+  headers.set("x-accel-buffering", "no");
+  const reader = response.body.getReader();
+  let finished = false;
+  const end = (how: "ended" | "cancelled") => {
+    if (finished) return;
+    finished = true;
+    done(how);
+  };
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const chunk = await reader.read().catch(() => ({ done: true, value: undefined }) as const);
+      if (chunk.done) {
+        controller.close();
+        end("ended");
+      } else controller.enqueue(chunk.value);
+    },
+    cancel(reason) {
+      end("cancelled");
+      return reader.cancel(reason);
+    },
+  });
+  return new Response(body, { status: response.status, headers });
+}
