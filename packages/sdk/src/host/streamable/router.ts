@@ -201,6 +201,14 @@ export class Router implements Transport {
     await Promise.all([...this.sessions.values()].map((channel) => this.deliver(channel, message)));
   }
 
+  /** A message for one session's stream, about no request of it (an elicitation completed). */
+  async toSession(sessionId: string, message: JSONRPCMessage): Promise<boolean> {
+    const channel = this.sessions.get(sessionId);
+    if (!channel) return false;
+    await this.deliver(channel, message);
+    return true;
+  }
+
   private async toRequest(entry: InFlight, message: JSONRPCMessage): Promise<void> {
     if (isJSONRPCRequest(message)) this.asked.set(message.id, entry.channel);
     await this.deliver(entry.channel, entry.finish(message), { relatedRequestId: entry.clientId });
