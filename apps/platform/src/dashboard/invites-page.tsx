@@ -64,7 +64,7 @@ function InvitesTable({ invites, csrf }: { invites: Invite[]; csrf: string }) {
 function NewInvite({ url, email }: { url: string; email: string | null }) {
   return (
     <section class="secret-once" aria-labelledby="new-invite-heading">
-      <h2 id="new-invite-heading">Sign-up link{email ? ` for ${email}` : ""}</h2>
+      <h2 id="new-invite-heading">New invitation{email ? ` for ${email}` : ""}</h2>
       <p>
         <strong>Copy it now: it is shown once.</strong> Whoever opens it can create one account;
         send it only to the person it is for.
