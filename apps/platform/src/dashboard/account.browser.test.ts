@@ -119,7 +119,7 @@ describe(`the account pages in a real browser [${testDriver}]`, () => {
     await admin.goto(`${url}/invites`);
     expect(await admin.content()).not.toContain(link);
     const row = admin.getByRole("row", { name: new RegExp(BEA.email) });
-    expect(await text(row)).toContain("Not used yet");
+    expect(await text(row)).toContain("Unused");
 
     const bea = await freshPage();
     await bea.goto(link);

@@ -6,6 +6,7 @@ import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callOver, type SignedIn, type TestPlatform, testPlatform } from "../testing/api-client.js";
 import { launchBrowser } from "../testing/browser.js";
+import { envList } from "./shapes.js";
 import { checkPage, go as goTo, text, watchPage } from "./testing/page-checks.js";
 
 const example = (name: string) =>
@@ -264,9 +265,9 @@ describe(`the dashboard in a real browser [${testDriver}]`, () => {
       headers: { origin: "https://evil.example" },
     });
     expect(elsewhere.status()).toBe(403);
-    const { variables } = (await (await api("GET", "/api/servers/example-none/env")).json()) as {
-      variables: Array<{ name: string }>;
-    };
+    const { variables } = envList.parse(
+      await (await api("GET", "/api/servers/example-none/env")).json(),
+    );
     expect(variables.map((v) => v.name)).toEqual(["WEATHER_API_KEY"]);
   });
 

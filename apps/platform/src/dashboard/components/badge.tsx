@@ -11,7 +11,7 @@ const labels: Record<string, string> = {
   revoked: "Revoked",
   redeploy_pending: "Redeploy pending",
   gone: "Ended",
-  pending: "Not used yet",
+  pending: "Unused",
   used: "Used",
   expired: "Expired",
 };
