@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { Hono } from "hono";
 import type { AppEnv } from "../env.js";
 import { type ApiFailure, failureOf } from "./api.js";

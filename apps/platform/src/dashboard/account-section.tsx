@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { Api, ApiFailure } from "./api.js";
 import {
   ActionButton,

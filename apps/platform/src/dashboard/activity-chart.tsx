@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { Activity } from "./shapes.js";
 
 const WIDTH = 640;

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 export const KEY_PLACEHOLDER = "gsk_…";
 
 interface ClientSnippetsProps {

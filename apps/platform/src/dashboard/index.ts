@@ -15,6 +15,10 @@ import { registerSignIn } from "./sign-in.js";
  * The web dashboard: server-rendered pages (hono/jsx components) at `/`, `/servers/:name…`,
  * `/keys`, `/invites`, `/account`, `/sign-in`, `/sign-up`, with assets under `/assets/`. Every
  * read and write goes through the JSON API, called in process.
+ *
+ * Each `.tsx` file names its JSX runtime in a pragma (`@jsxRuntime automatic @jsxImportSource
+ * hono/jsx`): `tsx` applies a tsconfig only to the files it includes, and the platform is also
+ * started from the repo root (start-all, the container image), whose tsconfig does not include it.
  */
 export function registerDashboard(app: Hono<AppEnv>) {
   registerAssets(app);

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import { pageHeaders, safeLocalPath } from "@gumstack/runtime";
 import type { Context, Handler, Hono } from "hono";
 import type { JSX } from "hono/jsx/jsx-runtime";

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { JSX } from "hono/jsx/jsx-runtime";
 import { type Api, ApiFailure } from "./api.js";
 import { CsrfField, Layout } from "./components/index.js";

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { Context, Hono } from "hono";
 import type { AppEnv } from "../env.js";
 import { type ApiFailure, apiFor, failureOf } from "./api.js";

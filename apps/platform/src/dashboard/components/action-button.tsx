@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import { CsrfField } from "./csrf-field.js";
 
 interface ActionButtonProps {

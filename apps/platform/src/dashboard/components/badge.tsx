@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 const labels: Record<string, string> = {
   running: "Running",
   starting: "Starting",

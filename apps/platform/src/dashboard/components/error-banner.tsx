@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 /**
  * A failure in the API's own words, announced when the page loads; `id` lets the field it is
  * about point at it with `aria-describedby`.

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { Child } from "hono/jsx";
 import { raw } from "hono/utils/html";
 import { assetPath } from "../assets.js";

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 /** A moment from the API (ISO text or epoch milliseconds) as a `<time>`, in UTC to the minute. */
 export function Moment({ value }: { value: string | number | null | undefined }) {
   if (value === null || value === undefined) return <>—</>;

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 interface SecretInputProps {
   id: string;
   name: string;
