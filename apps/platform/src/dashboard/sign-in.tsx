@@ -3,6 +3,7 @@ import type { Context, Hono } from "hono";
 import type { AppEnv } from "../env.js";
 import { type ApiFailure, apiFor, failureOf } from "./api.js";
 import { ErrorBanner, Layout } from "./components/index.js";
+import { inviteCodeOf } from "./invite-code.js";
 import { currentUser, formOf, localPath, sendPage, signedIn } from "./respond.js";
 import { retryText } from "./retry-after.js";
 
@@ -127,18 +128,6 @@ function SignUpForm({ state }: { state: AuthFormState }) {
       </p>
     </Layout>
   );
-}
-
-/** The code typed into the field, or the one in a whole sign-up link pasted there instead. */
-export function inviteCodeOf(typed: string): string {
-  const text = typed.trim();
-  if (!/^https?:\/\//i.test(text)) return text;
-  try {
-    return new URL(text).searchParams.get("invite") ?? text;
-  } catch {
-    // Not a URL after all: sent as typed, for the API to refuse in its own words.
-    return text;
-  }
 }
 
 /** What a refused sign-in says: a throttled one says when to come back, from `Retry-After`. */
