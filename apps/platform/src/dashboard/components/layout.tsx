@@ -20,24 +20,24 @@ export interface LayoutProps {
 
 /** The top-level sections; Invitations only for admins, as only they may use its API. */
 function MainNav({ me, section }: { me: Me; section: Section | undefined }) {
-  const links: Array<[Section, string, string]> = [
-    ["servers", "/", "Servers"],
-    ["keys", "/keys", "API keys"],
-    ...(me.user.isAdmin
-      ? [["invites", "/invites", "Invitations"] as [Section, string, string]]
-      : []),
-    ["account", "/account", "Account"],
+  const links: Array<{ name: Section; href: string; label: string; shown: boolean }> = [
+    { name: "servers", href: "/", label: "Servers", shown: true },
+    { name: "keys", href: "/keys", label: "API keys", shown: true },
+    { name: "invites", href: "/invites", label: "Invitations", shown: me.user.isAdmin },
+    { name: "account", href: "/account", label: "Account", shown: true },
   ];
   return (
     <nav aria-label="Main">
       <ul>
-        {links.map(([name, href, label]) => (
-          <li>
-            <a href={href} aria-current={section === name ? "page" : undefined}>
-              {label}
-            </a>
-          </li>
-        ))}
+        {links
+          .filter((link) => link.shown)
+          .map((link) => (
+            <li>
+              <a href={link.href} aria-current={section === link.name ? "page" : undefined}>
+                {link.label}
+              </a>
+            </li>
+          ))}
       </ul>
     </nav>
   );
