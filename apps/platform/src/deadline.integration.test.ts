@@ -77,7 +77,7 @@ describe(`one deadline from a tool down to its provider [${testDriver}]`, () => 
     });
     mcp.registerTool(
       "late-token",
-      { description: "gets a token 45 s into its request" },
+      { description: "gets a token 45 s into its request (after asking its user, say)" },
       async () => {
         await clock.advance(45_000);
         const { access_token } = await getCredentials();
@@ -151,12 +151,20 @@ describe(`one deadline from a tool down to its provider [${testDriver}]`, () => 
     expect(await row()).toMatchObject({ status: "active", leaseOwner: null, lastError: null });
   });
 
-  it("gives up on a refresh that outlasts what is left of the request, saying which hop timed out", async () => {
+  it("gives a tool that asks late in a long request its own wait: 45 s in, a 16 s refresh succeeds", async () => {
+    // With the context's minute as the credentials' deadline, this one had 15 s left: it failed.
     await expireToken();
-    // 45 s into its minute the tool asks; 12.5 s more would fit the broker's own 20 s, not the
-    // 15 s the request has left (less each hop's margin).
-    refreshTakes = () => clock.advance(12_500);
+    refreshTakes = () => clock.advance(16_000);
     const result = await client.callTool({ name: "late-token", arguments: {} });
+    expect(result.isError).toBeFalsy();
+    expect(textOf(result)).toBe("refreshed");
+  });
+
+  it("gives up on a refresh that outlasts the broker's own limit, saying which hop timed out", async () => {
+    await expireToken();
+    // The broker's 20 s (less each hop's margin) is inside the tool's 30 s wait: it gives up first.
+    refreshTakes = () => clock.advance(25_000);
+    const result = await client.callTool({ name: "token", arguments: {} });
     expect(result.isError).toBe(true);
     expect(textOf(result)).toBe(
       "timed out at provider (the platform's call to the server's AuthProvider, /internal/auth); try again",

@@ -43,6 +43,13 @@ export class DeadlineExceededError extends Error {
   }
 }
 
+/**
+ * The longest a tool's getCredentials() waits for its whole chain (the platform, a refresh, the
+ * provider): longer than a refresh may take (the broker's 20 s), and within the request's own
+ * context, which may live much longer (a tool that asked its user first).
+ */
+export const CREDENTIALS_WAIT_MS = 30_000;
+
 /** Each hop gives up this long before the hop above it, so that its answer still arrives. */
 export const HOP_MARGIN_MS = 1_000;
 

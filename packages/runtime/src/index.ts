@@ -9,6 +9,7 @@ export {
 } from "./credential-errors.js";
 export {
   type Clock,
+  CREDENTIALS_WAIT_MS,
   clockOf,
   DeadlineExceededError,
   HOP_MARGIN_MS,

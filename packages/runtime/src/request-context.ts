@@ -4,7 +4,9 @@ import type { Vault } from "@gumstack/vault";
 /**
  * What the gateway tells a hosted server about one request: whose it is, for which server, and
  * until when. Signed with that server's runtime secret, so only the platform can mint it and only
- * that server accepts it; it lives a minute at most.
+ * that server accepts it. It lives as long as a long tool call may (progress reports, a question
+ * the user takes a while to answer), 15 minutes at most; what waits on the request's behalf (a
+ * credentials call) has its own, shorter deadline: CREDENTIALS_WAIT_MS.
  */
 export interface RequestContext {
   userId: string;
@@ -15,7 +17,7 @@ export interface RequestContext {
 }
 
 export const CONTEXT_HEADER = "x-gumstack-context";
-export const MAX_CONTEXT_TTL_MS = 60_000;
+export const MAX_CONTEXT_TTL_MS = 15 * 60_000;
 
 /**
  * A server's runtime secret: derived from the vault's keys (HMAC), so it needs no storage and the

@@ -65,7 +65,7 @@ function readAll(stream: IncomingMessage, limit: number): Promise<Buffer | null>
 /**
  * /mcp/<server>, served below the web framework: a call is relayed, so it is piped through as
  * bytes with no Request or Response objects built for it (that was most of the gateway's cost).
- * It authenticates the API key, mints a signed context (user, server, request; one minute) and
+ * It authenticates the API key, mints a signed context (user, server, request; 15 minutes at most) and
  * relays to the server's running process; the lease keeps that process alive through a
  * redeploy until the answer is done. Returns false for any other path.
  */

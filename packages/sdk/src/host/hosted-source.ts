@@ -1,5 +1,5 @@
 import type { Logger } from "@gumstack/log";
-import { HOP_MARGIN_MS, MAX_CONTEXT_TTL_MS } from "@gumstack/runtime";
+import { CREDENTIALS_WAIT_MS, HOP_MARGIN_MS } from "@gumstack/runtime";
 import { type AskedKind, PlatformRefusedError } from "@gumstack/runtime/internal-api";
 import type { AuthMode } from "../config.js";
 import type { CallContext, CredentialSource, FieldValues, OAuthCredentials } from "../context.js";
@@ -30,9 +30,10 @@ export class HostedCredentialSource implements CredentialSource {
   }
 
   private async ask<K extends AskedKind>(call: CallContext, kind: K) {
-    const expiresAt = call.deadline ?? this.o.now() + MAX_CONTEXT_TTL_MS;
+    // However long the request has run, the wait is this call's own, within its context.
+    const deadline = Math.min(call.deadline ?? Infinity, this.o.now() + CREDENTIALS_WAIT_MS);
     try {
-      return await this.o.client.credentials(kind, call.context ?? "", expiresAt - HOP_MARGIN_MS);
+      return await this.o.client.credentials(kind, call.context ?? "", deadline - HOP_MARGIN_MS);
     } catch (error) {
       if (error instanceof PlatformRefusedError) {
         this.o.log.warn("the platform refused credentials", {
