@@ -1,0 +1,55 @@
+import { z } from "zod";
+
+/** One check as the suite writes it to `checks.json` (INFO entries are its trace). */
+export const checkSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: z.enum(["SUCCESS", "FAILURE", "WARNING", "SKIPPED", "INFO"]),
+  errorMessage: z.string().optional(),
+});
+export type Check = z.infer<typeof checkSchema>;
+
+/** A scenario's checks, by scenario name. */
+export type Results = Map<string, Check[]>;
+
+/** What a target's run comes to: checks passed and failed, warnings, per scenario too. */
+export function tally(results: Results) {
+  let passed = 0;
+  let failed = 0;
+  let warnings = 0;
+  for (const checks of results.values()) {
+    for (const check of checks) {
+      if (check.status === "SUCCESS") passed++;
+      else if (check.status === "FAILURE") failed++;
+      else if (check.status === "WARNING") warnings++;
+    }
+  }
+  return { scenarios: results.size, passed, failed, warnings };
+}
+
+/** `scenario/check` keys of every check that passed each time it was made. */
+export function passing(results: Results): Set<string> {
+  const verdicts = new Map<string, boolean>();
+  for (const [scenario, checks] of results) {
+    for (const check of checks) {
+      if (check.status === "INFO") continue;
+      const key = `${scenario}/${check.id}`;
+      verdicts.set(key, (verdicts.get(key) ?? true) && check.status === "SUCCESS");
+    }
+  }
+  return new Set([...verdicts].filter(([, ok]) => ok).map(([key]) => key));
+}
+
+/** The checks that did not pass on a target, with the suite's message for each. */
+export function problems(results: Results): string[] {
+  const lines: string[] = [];
+  for (const [scenario, checks] of results) {
+    for (const check of checks) {
+      if (check.status !== "FAILURE" && check.status !== "WARNING") continue;
+      lines.push(
+        `${scenario}/${check.id} ${check.status}: ${check.errorMessage ?? "(no message)"}`,
+      );
+    }
+  }
+  return lines;
+}
