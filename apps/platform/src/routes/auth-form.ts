@@ -15,6 +15,7 @@ import { sessionForLink } from "../accounts/link-session.js";
 import { isCsrfToken } from "../accounts/sessions.js";
 import { readForm } from "../body.js";
 import type { AppEnv } from "../env.js";
+import { tellServerCompleted } from "../oauth/tell-completed.js";
 
 const WHAT = "saves credentials";
 
@@ -114,6 +115,7 @@ export function registerAuthForm(app: Hono<AppEnv>) {
       await releaseTicket(database.db, target.text);
       throw error;
     }
+    await tellServerCompleted(c.var, target.server.id, target.session.user.id);
     return c.html(
       messagePage(
         "Saved",

@@ -9,6 +9,7 @@ import { throttled } from "../accounts/limits.js";
 import { sessionForLink } from "../accounts/link-session.js";
 import { readSession, SESSION_COOKIE } from "../accounts/sessions.js";
 import type { AppEnv } from "../env.js";
+import { tellServerCompleted } from "../oauth/tell-completed.js";
 
 const WHAT = "connects an account";
 
@@ -94,6 +95,7 @@ export function registerOAuthFlow(app: Hono<AppEnv>) {
     return finishConnection(c, broker, log, {
       signedInAs: session?.user.id ?? null,
       accountOf: (userId) => accountLabel(database.db, userId),
+      connected: ({ userId, serverId }) => tellServerCompleted(c.var, serverId, userId),
     });
   });
 }

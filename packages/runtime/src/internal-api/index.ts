@@ -5,6 +5,7 @@ export {
   MAX_ACTIVITY_ENTRIES,
   MAX_TOOL_NAME,
 } from "./activity.js";
+export { completedRequestSchema, tellCompleted } from "./completed.js";
 export {
   type AskedKind,
   type AuthRequired,

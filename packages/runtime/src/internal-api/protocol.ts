@@ -2,12 +2,14 @@
  * The calls between the platform and the hosted servers' processes, both ways, in one place:
  * where they go, what they send in headers, and how big a body may be. Hosted processes call
  * /internal/credentials and /internal/activity on the platform; the platform calls
- * /internal/auth on an oauth server's process, where its AuthProvider runs.
+ * /internal/auth on an oauth server's process, where its AuthProvider runs, and
+ * /internal/completed on any server's process once a user finished a connect or form link.
  */
 export const INTERNAL_PATHS = {
   credentials: "/internal/credentials",
   activity: "/internal/activity",
   auth: "/internal/auth",
+  completed: "/internal/completed",
 } as const;
 
 /** The calling server's id, next to its runtime secret in `Authorization: Bearer`. */
@@ -27,6 +29,8 @@ export const BODY_LIMITS = {
   activity: 1024 * 1024,
   // An authorization code, a token or a URL's parts.
   auth: 64 * 1024,
+  // A user id.
+  completed: 1024,
 } as const;
 
 /** How a hosted server proves who it is when it calls the platform. */

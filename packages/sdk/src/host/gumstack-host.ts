@@ -45,6 +45,7 @@ import { redactingFinish } from "./streamable/endpoint.js";
 import { Router, type RouterObserver } from "./streamable/router.js";
 import { perSessionClientState } from "./streamable/session-state.js";
 import { type SessionOptions, Sessions } from "./streamable/sessions.js";
+import { UrlElicitations } from "./url-elicitations.js";
 
 export interface HostOptions {
   /** The process environment by default: the host's settings, and what `none` servers hand out. */
@@ -230,13 +231,15 @@ export class GumstackHost {
       name: this.config.name,
       auth: this.serverAuth(provider),
     };
-    const source = new LocalCredentialSource(resolver, server);
+    const { router, sessions } = await this.connect(log);
+    const elicitations = new UrlElicitations((id, message) => router.toSession(id, message), now);
+    const source = new LocalCredentialSource(resolver, server, (call) => elicitations.begin(call));
     const apiKeys = new ApiKeyVerifier(store.database.db, log, {
       now,
       ...(this.options.cacheTtlMs === undefined ? {} : { cacheTtlMs: this.options.cacheTtlMs }),
     });
-    const { router, sessions } = await this.connect(log);
     const services: HostServices = {
+      elicitations,
       config: this.config,
       serverId,
       store,
@@ -283,15 +286,19 @@ export class GumstackHost {
     const client = new PlatformClient({ ...hosted, clock });
     // Every tool call is reported to the platform's activity view; closing the host sends the last.
     const activity = new ActivityObserver(new ActivityReporter({ client, log }), now);
+    const { router, sessions } = await this.connect(log, activity);
+    const elicitations = new UrlElicitations((id, message) => router.toSession(id, message), now);
     const source = new HostedCredentialSource({
       authType: this.config.auth.type,
       client,
       env: withoutReserved(this.env),
       log,
       now,
-      onAuthRequired: activity.authRequired,
+      onAuthRequired: (call, url) => {
+        activity.authRequired(call, url);
+        return elicitations.begin(call);
+      },
     });
-    const { router, sessions } = await this.connect(log, activity);
     this.closers.push(() => activity.close());
     const app = createHostedApp({
       config: this.config,
@@ -300,6 +307,7 @@ export class GumstackHost {
       router,
       sessions,
       source,
+      elicitations,
       provider: provider === undefined ? undefined : this.providers.get(provider),
       log,
       now,

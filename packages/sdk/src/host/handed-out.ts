@@ -5,8 +5,11 @@ import { AuthRequiredError } from "../errors.js";
 // Shorter environment values (a region, a flag) are ordinary words, not worth redacting.
 const ENV_REDACT_MIN_LENGTH = 12;
 
-/** Told each link handed out, so the activity record can tell auth_required from an error. */
-export type OnAuthRequired = (call: CallContext, url: string) => void;
+/**
+ * Told each link handed out (the activity record tells auth_required from an error by it);
+ * answers the URL elicitation's id when the link goes to the client as one.
+ */
+export type OnAuthRequired = (call: CallContext, url: string) => string | undefined;
 
 /** Records the environment values a tool was handed, so its reply cannot carry them out. */
 export function handOutEnv(
@@ -20,8 +23,8 @@ export function handOutEnv(
 }
 
 function authRequired(call: CallContext, answer: AuthRequired, told?: OnAuthRequired): never {
-  told?.(call, answer.url);
-  throw new AuthRequiredError(answer.url, answer.reason, answer.what);
+  const elicitationId = told?.(call, answer.url);
+  throw new AuthRequiredError(answer.url, answer.reason, answer.what, elicitationId);
 }
 
 /**

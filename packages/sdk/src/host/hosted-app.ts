@@ -5,16 +5,18 @@ import { CONTEXT_HEADER, readContext } from "@gumstack/runtime";
 import {
   answerProviderCall,
   BODY_LIMITS,
+  completedRequestSchema,
   describeProvider,
   INTERNAL_PATHS,
 } from "@gumstack/runtime/internal-api";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ServerConfig } from "../config.js";
 import type { HostedCredentialSource } from "./hosted-source.js";
 import { handleMcpRequest, type McpEndpoint } from "./streamable/endpoint.js";
 import type { Router } from "./streamable/router.js";
 import type { Sessions } from "./streamable/sessions.js";
+import type { UrlElicitations } from "./url-elicitations.js";
 
 export interface HostedOptions {
   config: ServerConfig;
@@ -23,11 +25,16 @@ export interface HostedOptions {
   router: Router;
   sessions: Sessions;
   source: HostedCredentialSource;
+  /** Links handed out as URL elicitations; the platform says when the user finished one. */
+  elicitations: UrlElicitations;
   /** An oauth server's provider: the platform's broker calls it through /internal/auth. */
   provider: AuthProvider | undefined;
   log: Logger;
   now: () => number;
 }
+
+const tooLarge = (c: Context, limit: number) =>
+  c.json({ error: { code: "payload_too_large", message: `body: at most ${limit} bytes` } }, 413);
 
 const digest = (value: string) => createHash("sha256").update(value).digest();
 
@@ -61,31 +68,39 @@ export function createHostedApp(o: HostedOptions): Hono {
   };
   const app = new Hono();
   app.all("/mcp", (c) => handleMcpRequest(endpoint, c.req.raw));
+  const expected = digest(`Bearer ${o.runtimeSecret}`);
+  app.use("/internal/*", async function onlyThePlatform(c, next) {
+    // Only the platform knows this server's runtime secret.
+    if (!timingSafeEqual(digest(c.req.header("authorization") ?? ""), expected)) {
+      return c.json({ error: { code: "unauthorized", message: "not the platform" } }, 401);
+    }
+    return next();
+  });
+  app.post(
+    INTERNAL_PATHS.completed,
+    bodyLimit({
+      maxSize: BODY_LIMITS.completed,
+      onError: (c) => tooLarge(c, BODY_LIMITS.completed),
+    }),
+    async (c) => {
+      const read = completedRequestSchema.safeParse(await c.req.json().catch(() => null));
+      if (!read.success)
+        return c.json(
+          { error: { code: "bad_request", message: "userId: must be a user id" } },
+          400,
+        );
+      await o.elicitations.completed(read.data.userId);
+      return c.body(null, 204);
+    },
+  );
   const { provider } = o;
   if (provider) {
-    const expected = digest(`Bearer ${o.runtimeSecret}`);
-    app.use(INTERNAL_PATHS.auth, async function onlyThePlatform(c, next) {
-      // Only the platform knows this server's runtime secret.
-      if (!timingSafeEqual(digest(c.req.header("authorization") ?? ""), expected)) {
-        return c.json({ error: { code: "unauthorized", message: "not the platform" } }, 401);
-      }
-      return next();
-    });
     app.get(INTERNAL_PATHS.auth, (c) => c.json(describeProvider(provider)));
     app.post(
       INTERNAL_PATHS.auth,
       bodyLimit({
         maxSize: BODY_LIMITS.auth,
-        onError: (c) =>
-          c.json(
-            {
-              error: {
-                code: "payload_too_large",
-                message: `body: at most ${BODY_LIMITS.auth} bytes`,
-              },
-            },
-            413,
-          ),
+        onError: (c) => tooLarge(c, BODY_LIMITS.auth),
       }),
       async (c) => {
         const answer = await answerProviderCall(provider, await c.req.json().catch(() => null));

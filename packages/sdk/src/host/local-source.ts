@@ -1,7 +1,7 @@
 import type { CredentialResolver, CredentialServer } from "@gumstack/broker";
 import type { AuthMode } from "../config.js";
 import type { CallContext, CredentialSource, FieldValues, OAuthCredentials } from "../context.js";
-import { handOutEnv, handOutFields, handOutOAuth } from "./handed-out.js";
+import { handOutEnv, handOutFields, handOutOAuth, type OnAuthRequired } from "./handed-out.js";
 
 /** Credentials from this process's own store (the standalone host), through the resolver. */
 export class LocalCredentialSource implements CredentialSource {
@@ -10,6 +10,7 @@ export class LocalCredentialSource implements CredentialSource {
   constructor(
     private readonly resolver: CredentialResolver,
     private readonly server: CredentialServer,
+    private readonly onAuthRequired?: OnAuthRequired,
   ) {
     this.authType = server.auth.type;
   }
@@ -20,7 +21,7 @@ export class LocalCredentialSource implements CredentialSource {
       server: this.server,
       kind: "oauth",
     });
-    return handOutOAuth(call, answer);
+    return handOutOAuth(call, answer, this.onAuthRequired);
   }
 
   async cred(call: CallContext): Promise<FieldValues> {
@@ -29,7 +30,7 @@ export class LocalCredentialSource implements CredentialSource {
       server: this.server,
       kind: "cred",
     });
-    return handOutFields(call, answer);
+    return handOutFields(call, answer, this.onAuthRequired);
   }
 
   env(call: CallContext): Readonly<Record<string, string>> {

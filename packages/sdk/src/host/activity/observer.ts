@@ -1,7 +1,11 @@
 import type { ToolCallOutcome } from "@gumstack/db";
 import { MAX_TOOL_NAME } from "@gumstack/runtime/internal-api";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
-import { isJSONRPCResultResponse } from "@modelcontextprotocol/sdk/types.js";
+import {
+  ErrorCode,
+  isJSONRPCErrorResponse,
+  isJSONRPCResultResponse,
+} from "@modelcontextprotocol/sdk/types.js";
 import type { CallContext } from "../../context.js";
 import type { RouterObserver } from "../streamable/router.js";
 import type { ActivityReporter } from "./reporter.js";
@@ -33,7 +37,7 @@ export class ActivityObserver implements RouterObserver {
   ) {}
 
   /** The credential source calls this as it raises AuthRequiredError. */
-  readonly authRequired = (call: CallContext, url: string): void => {
+  readonly authRequired = (call: CallContext, url: string): undefined => {
     const links = this.links.get(call);
     if (links) links.push(url);
     else this.links.set(call, [url]);
@@ -74,10 +78,15 @@ export class ActivityObserver implements RouterObserver {
   /**
    * A result marked isError is an error, unless it carries a link handed out during the request:
    * the McpServer turns a thrown AuthRequiredError into such a result, and a tool may return the
-   * link itself. A JSON-RPC error (bad arguments, say) is an error. A call cancelled by its client
-   * or cut short by shutdown never replies through here, and is not recorded.
+   * link itself. So is the URL elicitation a client that takes them gets instead (-32042). Any
+   * other JSON-RPC error (bad arguments, say) is an error. A call cancelled by its client or cut
+   * short by shutdown never replies through here, and is not recorded.
    */
   private outcomeOf(call: CallContext, reply: JSONRPCMessage): ToolCallOutcome {
+    if (isJSONRPCErrorResponse(reply))
+      return reply.error.code === ErrorCode.UrlElicitationRequired && this.links.has(call)
+        ? "auth_required"
+        : "error";
     if (!isJSONRPCResultResponse(reply)) return "error";
     if (reply.result.isError !== true) return "ok";
     const links = this.links.get(call) ?? [];

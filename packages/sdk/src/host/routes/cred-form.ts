@@ -103,6 +103,7 @@ export function registerCredForm(app: Hono<HostEnv>) {
       userId: ticket.userId,
       fields: Object.keys(form.values).join(", "),
     });
+    await c.var.services.elicitations.completed(ticket.userId);
     return c.html(
       messagePage(
         "Saved",

@@ -41,6 +41,8 @@ export interface FinishOptions {
   signedInAs?: Id<"user"> | null;
   /** How the pages name the account the connection belongs to. */
   accountOf: (userId: Id<"user">) => Promise<string | undefined>;
+  /** Told once the connection is stored: what waited on it (a URL elicitation) may go on. */
+  connected?: (connection: { userId: Id<"user">; serverId: Id<"server"> }) => Promise<void>;
 }
 
 export async function finishConnection(
@@ -62,6 +64,7 @@ export async function finishConnection(
         return value;
       },
     });
+    await options.connected?.(connection);
     if (returnTo) return c.redirect(returnTo, 302);
     return c.html(
       messagePage(

@@ -55,7 +55,8 @@ const identity: Finish = (message) => message;
  * request) goes back to that client's channel with the client's own id. A client's answer to a
  * server request is taken only from the channel the request went to. Without a related request,
  * a message sent while a request is being served goes to that request's client; one sent with no
- * request in reach (a list changed) goes to every session.
+ * request in reach goes to every session. A list changed is about the server, never a request:
+ * every session hears it; a resource updated goes to the sessions subscribed to that resource.
  */
 export class Router implements Transport {
   onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
@@ -69,6 +70,8 @@ export class Router implements Transport {
   /** Server-to-client requests waiting for an answer, and the channel that must give it. */
   private readonly asked = new Map<RequestId, Channel>();
   private readonly sessions = new Map<string, Channel>();
+  /** The resource URIs each session subscribed to (`resources/subscribe`, answered ok). */
+  private readonly subscriptions = new WeakMap<Channel, Set<string>>();
   /** A request's router ids, so a message sent from its handler without a related id finds it. */
   private readonly callRequests = new WeakMap<CallContext, number[]>();
 
@@ -172,11 +175,17 @@ export class Router implements Transport {
       // Gone: cancelled, its client hung up, or the server is closing.
       if (id === undefined || !entry) return;
       this.forget(id, entry);
+      if (isJSONRPCResultResponse(message)) this.subscribed(entry);
       const reply = entry.finish({ ...message, id: entry.clientId });
       this.observer?.replied(entry.request, reply, entry.call);
       await this.deliver(entry.channel, reply);
       return;
     }
+    // About the server, never one request: however it is sent, every session (or subscriber).
+    if (isJSONRPCNotification(message) && message.method.endsWith("/list_changed"))
+      return this.broadcast(message);
+    if (isJSONRPCNotification(message) && message.method === "notifications/resources/updated")
+      return this.broadcast(message, String(message.params?.uri));
     const related = options?.relatedRequestId;
     if (related !== undefined) {
       // About a request: to its client, or nowhere once it is over (never to anyone else).
@@ -197,8 +206,39 @@ export class Router implements Transport {
       return;
     }
     if (isJSONRPCRequest(message)) throw noClient(message.method);
-    // About no request at all (a list changed, a resource updated): every session's stream.
-    await Promise.all([...this.sessions.values()].map((channel) => this.deliver(channel, message)));
+    // About no request at all: every session's stream.
+    await this.broadcast(message);
+  }
+
+  /** To every session's stream; with `uri`, only to the sessions subscribed to it. */
+  private async broadcast(message: JSONRPCMessage, uri?: string): Promise<void> {
+    const to = [...this.sessions.values()].filter(
+      (channel) => uri === undefined || this.subscriptions.get(channel)?.has(uri),
+    );
+    await Promise.all(to.map((channel) => this.deliver(channel, message)));
+  }
+
+  /** Keeps a session's subscriptions as the server accepted them. */
+  private subscribed({ channel, request }: InFlight): void {
+    if (request.method !== "resources/subscribe" && request.method !== "resources/unsubscribe")
+      return;
+    const uri = (request as { params?: { uri?: unknown } }).params?.uri;
+    if (typeof uri !== "string" || channel.sessionId === undefined) return;
+    let uris = this.subscriptions.get(channel);
+    if (!uris) {
+      uris = new Set();
+      this.subscriptions.set(channel, uris);
+    }
+    if (request.method === "resources/subscribe") uris.add(uri);
+    else uris.delete(uri);
+  }
+
+  /** A message for one session's stream, about no request of it (an elicitation completed). */
+  async toSession(sessionId: string, message: JSONRPCMessage): Promise<boolean> {
+    const channel = this.sessions.get(sessionId);
+    if (!channel) return false;
+    await this.deliver(channel, message);
+    return true;
   }
 
   private async toRequest(entry: InFlight, message: JSONRPCMessage): Promise<void> {
