@@ -6,6 +6,8 @@ export const checkSchema = z.object({
   name: z.string(),
   status: z.enum(["SUCCESS", "FAILURE", "WARNING", "SKIPPED", "INFO"]),
   errorMessage: z.string().optional(),
+  // Some warnings say why only here.
+  details: z.record(z.string(), z.unknown()).optional(),
 });
 export type Check = z.infer<typeof checkSchema>;
 
@@ -46,9 +48,9 @@ export function problems(results: Results): string[] {
   for (const [scenario, checks] of results) {
     for (const check of checks) {
       if (check.status !== "FAILURE" && check.status !== "WARNING") continue;
-      lines.push(
-        `${scenario}/${check.id} ${check.status}: ${check.errorMessage ?? "(no message)"}`,
-      );
+      const said = check.details?.message;
+      const why = check.errorMessage ?? (typeof said === "string" ? said : "(no message)");
+      lines.push(`${scenario}/${check.id} ${check.status}: ${why}`);
     }
   }
   return lines;
