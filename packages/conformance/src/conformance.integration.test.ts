@@ -69,6 +69,22 @@ describe("the MCP conformance suite's server scenarios", () => {
   );
 
   it(
+    "three suites at once against one GumstackHost.run() each pass every check the bare SDK passes",
+    async () => {
+      // Their sessions share one McpServer: each client's elicitations, sampling, progress and
+      // logs must reach that client only, or some run's checks fail.
+      const target = await startStandalone();
+      try {
+        const runs = await Promise.all([1, 2, 3].map(() => runServerSuite(target.url, "all")));
+        for (const { results } of runs) expect(lostAgainstBaseline(results)).toEqual([]);
+      } finally {
+        await target.close();
+      }
+    },
+    TARGET_LIMIT_MS,
+  );
+
+  it(
     "the platform's gateway passes every check the bare SDK passes",
     async () => {
       expect(lostAgainstBaseline(await suiteAgainst(startPlatformTarget))).toEqual([]);
