@@ -5,7 +5,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 const STEP_MS = 50;
 
 /**
- * Tools that talk while they run: log messages and progress on the request's own stream, and
+ * Tools that talk while they run: log messages (at the session's log level) and progress, and
  * one that closes that stream mid-call so the client must come back for the rest (SSE polling).
  */
 export function registerStreamingTools(mcp: McpServer): void {
@@ -16,10 +16,11 @@ export function registerStreamingTools(mcp: McpServer): void {
       const steps = ["Tool execution started", "Tool processing data", "Tool execution completed"];
       for (const [i, data] of steps.entries()) {
         if (i > 0) await sleep(STEP_MS, undefined, { signal: extra.signal });
-        await extra.sendNotification({
-          method: "notifications/message",
-          params: { level: "info", logger: "conformance", data },
-        });
+        // The McpServer's own call: it drops what is below the level this session asked for.
+        await mcp.sendLoggingMessage(
+          { level: "info", logger: "conformance", data },
+          extra.sessionId,
+        );
       }
       return { content: [{ type: "text", text: "Logged three messages" }] };
     },
