@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { passing, problems, type Results, tally } from "./suite/checks.js";
+import { lost, problems, type Results, tally } from "./suite/checks.js";
 import { runServerSuite, serverScenarios } from "./suite/run-suite.js";
 import { resultsTable } from "./suite/table.js";
 import { startBareSdk } from "./targets/bare-sdk.js";
@@ -30,21 +30,6 @@ describe("the MCP conformance suite's server scenarios", () => {
     }
   }
 
-  /** What passed on the bare SDK and not here, each with the suite's message. */
-  function lostAgainstBaseline(results: Results): string[] {
-    const here = passing(results);
-    const lost = [...passing(baseline)].filter((key) => !here.has(key));
-    const messages = problems(results);
-    return lost.map((key) => {
-      const own = messages.find((line) => line.startsWith(`${key} `));
-      if (own) return own;
-      // Not made at all: the scenario stopped before it, and says why in another check.
-      const scenario = key.slice(0, key.indexOf("/"));
-      const why = messages.filter((line) => line.startsWith(`${scenario}/`));
-      return `${key}: not checked (${why.join("; ") || "the scenario did not run"})`;
-    });
-  }
-
   beforeAll(async () => {
     baseline = await suiteAgainst(startBareSdk);
   }, TARGET_LIMIT_MS);
@@ -63,7 +48,7 @@ describe("the MCP conformance suite's server scenarios", () => {
   it(
     "GumstackHost.run() passes every check the bare SDK passes",
     async () => {
-      expect(lostAgainstBaseline(await suiteAgainst(startStandalone))).toEqual([]);
+      expect(lost(baseline, await suiteAgainst(startStandalone))).toEqual([]);
     },
     TARGET_LIMIT_MS,
   );
@@ -76,7 +61,7 @@ describe("the MCP conformance suite's server scenarios", () => {
       const target = await startStandalone();
       try {
         const runs = await Promise.all([1, 2, 3].map(() => runServerSuite(target.url, "all")));
-        for (const { results } of runs) expect(lostAgainstBaseline(results)).toEqual([]);
+        for (const { results } of runs) expect(lost(baseline, results)).toEqual([]);
       } finally {
         await target.close();
       }
@@ -87,7 +72,7 @@ describe("the MCP conformance suite's server scenarios", () => {
   it(
     "the platform's gateway passes every check the bare SDK passes",
     async () => {
-      expect(lostAgainstBaseline(await suiteAgainst(startPlatformTarget))).toEqual([]);
+      expect(lost(baseline, await suiteAgainst(startPlatformTarget))).toEqual([]);
     },
     TARGET_LIMIT_MS,
   );

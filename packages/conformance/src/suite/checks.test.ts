@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Check, passing, problems, type Results, tally } from "./checks.js";
+import { type Check, lost, passing, problems, type Results, tally } from "./checks.js";
 
 const check = (id: string, status: Check["status"], errorMessage?: string): Check => ({
   id,
@@ -40,5 +40,24 @@ describe("reading the suite's checks", () => {
       "sse/retry WARNING: (no message)",
     ]);
     expect(problems(withDetails)).toEqual(["s/session WARNING: no session id"]);
+  });
+
+  it("names what passed on the baseline and not here, with the reason each scenario gave", () => {
+    const baseline: Results = new Map([
+      ["ping", [check("ping", "SUCCESS")]],
+      ["ask", [check("asked", "SUCCESS"), check("answer-used", "SUCCESS")]],
+      ["gone", [check("gone", "SUCCESS")]],
+      ["sse", [check("retry", "WARNING")]],
+    ]);
+    const here: Results = new Map([
+      ["ping", [check("ping", "SUCCESS")]],
+      ["ask", [check("asked", "FAILURE", "no elicitation")]],
+      ["sse", [check("retry", "WARNING")]],
+    ]);
+    expect(lost(baseline, here)).toEqual([
+      "ask/asked FAILURE: no elicitation",
+      "ask/answer-used: not checked (ask/asked FAILURE: no elicitation)",
+      "gone/gone: not checked (the scenario did not run)",
+    ]);
   });
 });

@@ -55,3 +55,21 @@ export function problems(results: Results): string[] {
   }
   return lines;
 }
+
+/**
+ * What passed on `baseline` and not in `results`, each with the suite's message: its own, or,
+ * for a check not made at all, what its scenario said when it stopped before it.
+ */
+export function lost(baseline: Results, results: Results): string[] {
+  const here = passing(results);
+  const messages = problems(results);
+  return [...passing(baseline)]
+    .filter((key) => !here.has(key))
+    .map((key) => {
+      const own = messages.find((line) => line.startsWith(`${key} `));
+      if (own) return own;
+      const scenario = key.slice(0, key.indexOf("/"));
+      const why = messages.filter((line) => line.startsWith(`${scenario}/`));
+      return `${key}: not checked (${why.join("; ") || "the scenario did not run"})`;
+    });
+}
