@@ -22,7 +22,7 @@ describe("the MCP conformance suite's server scenarios", () => {
   async function suiteAgainst(start: () => Promise<Target>): Promise<Results> {
     const target = await start();
     try {
-      const { results } = await runServerSuite(target.url, "all");
+      const results = await runServerSuite(target.url, "all");
       rows.push({ name: target.name, results });
       return results;
     } finally {
@@ -61,7 +61,7 @@ describe("the MCP conformance suite's server scenarios", () => {
       const target = await startStandalone();
       try {
         const runs = await Promise.all([1, 2, 3].map(() => runServerSuite(target.url, "all")));
-        for (const { results } of runs) expect(lost(baseline, results)).toEqual([]);
+        for (const results of runs) expect(lost(baseline, results)).toEqual([]);
       } finally {
         await target.close();
       }

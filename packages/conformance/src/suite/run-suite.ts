@@ -11,12 +11,6 @@ const SUITE_LIMIT_MS = 180_000;
 /** The suite names each result folder `server-<scenario>-<ISO time with : and . as ->`. */
 const RESULT_FOLDER = /^server-(.+)-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z$/;
 
-export interface SuiteRun {
-  results: Results;
-  /** What the CLI printed, for when a result needs explaining. */
-  output: string;
-}
-
 /**
  * Runs the conformance suite's active server scenarios against `url` with Node 22, and reads
  * each scenario's `checks.json` from its output folder (its exit code only says "some failed").
@@ -24,7 +18,7 @@ export interface SuiteRun {
 export async function runServerSuite(
   url: string,
   suite: "active" | "all" = "active",
-): Promise<SuiteRun> {
+): Promise<Results> {
   const outputDir = await mkdtemp(join(tmpdir(), "gumstack-conformance-results-"));
   try {
     const output = await spawnCli([
@@ -43,7 +37,9 @@ export async function runServerSuite(
       const text = await readFile(join(outputDir, folder, "checks.json"), "utf8");
       results.set(scenario, z.array(checkSchema).parse(JSON.parse(text)));
     }
-    return { results, output };
+    // No scenario ran at all (the CLI could not start them): what it printed says why.
+    if (results.size === 0) throw new Error(`the conformance suite ran nothing:\n${output}`);
+    return results;
   } finally {
     await rm(outputDir, { recursive: true, force: true });
   }
