@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,11 +23,16 @@ const START_LIMIT_MS = 60_000;
  */
 export async function startPlatformTarget(): Promise<Target> {
   const proxy = await startAuthProxy();
-  const { env, drop } = await hostEnvironment({
-    // The first admin's notice is written beside the data folder: never in the repository.
-    GUMSTACK_DATA_DIR: join(mkdtempSync(join(tmpdir(), "gumstack-conformance-")), "data"),
+  // The first admin's notice is written beside the data folder: never in the repository.
+  const folder = mkdtempSync(join(tmpdir(), "gumstack-conformance-"));
+  const { env, drop: dropDatabase } = await hostEnvironment({
+    GUMSTACK_DATA_DIR: join(folder, "data"),
     GUMSTACK_MCP_ALLOWED_ORIGINS: proxy.url,
   });
+  const drop = async () => {
+    await dropDatabase();
+    rmSync(folder, { recursive: true, force: true });
+  };
   let platform: RunningPlatform | undefined;
   try {
     platform = await startPlatform(
