@@ -8,7 +8,8 @@ import { RED_PIXEL_PNG } from "./media.js";
 /**
  * Static text and binary resources, a template, and subscriptions. Subscriptions are kept per
  * MCP session: one McpServer may serve many sessions (as GumstackHost does), each subscribed to
- * its own set.
+ * its own set. They stay until unsubscribed (the SDK tells a server nothing of ended sessions):
+ * enough for a test server whose clients each unsubscribe or end with the test.
  */
 export function registerResources(mcp: McpServer): void {
   mcp.registerResource(

@@ -6,7 +6,7 @@ const STEP_MS = 50;
 
 /**
  * Tools that talk while they run: log messages (at the session's log level) and progress, and
- * one that closes that stream mid-call so the client must come back for the rest (SSE polling).
+ * one that closes its SSE stream mid-call so the client must come back for the rest (polling).
  */
 export function registerStreamingTools(mcp: McpServer): void {
   mcp.registerTool(
