@@ -1,36 +1,20 @@
-import { mkdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { repoRoot, testDriver } from "@gumstack/db/testing";
 import { startTestAuthServer, type TestAuthServer } from "@gumstack/oauth/testing";
 import { connectClient, freePort, textOf } from "@gumstack/sdk/testing";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
 import { callOver, type SignedIn, type TestPlatform, testPlatform } from "../testing/api-client.js";
 import { launchBrowser } from "../testing/browser.js";
+import { envList } from "./shapes.js";
+import { checkPage, go as goTo, text, watchPage } from "./testing/page-checks.js";
 
 const example = (name: string) =>
   fileURLToPath(new URL(`apps/example-${name}`, `file://${repoRoot}`));
-const screenshots = join(repoRoot, "artifacts", "screenshots");
-const axeSource = readFileSync(
-  createRequire(import.meta.url).resolve("axe-core/axe.min.js"),
-  "utf8",
-);
 
 const ADMIN = { email: "admin@example.com", password: "correct horse battery" };
 const ENV_SECRET = "wk_browser_secret_0123456789";
 const CRED_SECRET = "crm_live_browser_secret_4242";
-
-const axeViolations = z.array(
-  z.object({
-    id: z.string(),
-    impact: z.string().nullable(),
-    help: z.string(),
-    nodes: z.array(z.object({ target: z.unknown() })),
-  }),
-);
 
 /**
  * The whole dashboard journey in a real Chromium (testing/browser.ts says which) against a running
@@ -54,33 +38,13 @@ describe(`the dashboard in a real browser [${testDriver}]`, () => {
   const api = (method: string, path: string, body?: unknown) =>
     callOver(url, admin, method, path, body);
 
-  /** Clicks something that submits or navigates, and waits for the page it leads to. */
-  async function go(target: Locator): Promise<void> {
-    await Promise.all([page.waitForNavigation({ waitUntil: "load" }), target.click()]);
-  }
-
-  /** Saves the page as artifacts/screenshots/<name>.png and fails on serious axe violations. */
-  async function check(name: string): Promise<void> {
-    await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
-    await page.evaluate(axeSource);
-    const violations = axeViolations.parse(
-      await page.evaluate("axe.run().then((result) => result.violations)"),
-    );
-    const serious = violations
-      .filter((v) => v.impact === "serious" || v.impact === "critical")
-      .map(
-        (v) =>
-          `${v.id} (${v.impact}): ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`,
-      );
-    expect(serious, `axe on ${name}`).toEqual([]);
-  }
-
-  const text = async (locator: Locator) => (await locator.textContent())?.trim() ?? "";
+  // `page` changes hands in the sign-up step: these act on whichever is current.
+  const go = (target: Locator) => goTo(page, target);
+  const check = (name: string) => checkPage(page, name);
   /** The page's one notice (copy buttons add their own, empty, status regions). */
   const notice = () => page.locator('[role="status"].notice');
 
   beforeAll(async () => {
-    mkdirSync(screenshots, { recursive: true });
     url = `http://127.0.0.1:${await freePort()}`;
     as = await startTestAuthServer({ redirectUris: [`${url}/auth/callback`] });
     cleanups.push(() => as.close());
@@ -118,15 +82,8 @@ describe(`the dashboard in a real browser [${testDriver}]`, () => {
         offsite.push(request.url());
     });
     page = await context.newPage();
-    page.setDefaultTimeout(15_000);
     // A CSP violation or a script error on any of our pages fails the journey at the end.
-    page.on("console", (message) => {
-      // Chrome also reports every non-2xx answer, which several steps expect.
-      const answered = message.text().startsWith("Failed to load resource: the server responded");
-      if (message.type() === "error" && page.url().startsWith(url) && !answered)
-        pageErrors.push(`${page.url()}: ${message.text()}`);
-    });
-    page.on("pageerror", (error) => pageErrors.push(`${page.url()}: ${error.message}`));
+    watchPage(page, url, pageErrors);
   }, 90_000);
 
   afterAll(async () => {
@@ -308,9 +265,9 @@ describe(`the dashboard in a real browser [${testDriver}]`, () => {
       headers: { origin: "https://evil.example" },
     });
     expect(elsewhere.status()).toBe(403);
-    const { variables } = (await (await api("GET", "/api/servers/example-none/env")).json()) as {
-      variables: Array<{ name: string }>;
-    };
+    const { variables } = envList.parse(
+      await (await api("GET", "/api/servers/example-none/env")).json(),
+    );
     expect(variables.map((v) => v.name)).toEqual(["WEATHER_API_KEY"]);
   });
 

@@ -1,123 +1,136 @@
 import { z } from "zod";
+import type * as Answers from "../routes/answers.js";
 
-// What the dashboard reads of each API answer, checked at the boundary (the API is JSON over the
-// wire even when called in process). Unknown extra fields are ignored.
+// Each API answer the dashboard reads is parsed here, at the boundary (the API is JSON over the
+// wire even when called in process). The types are the routes' own (routes/answers.ts): each
+// schema must produce exactly what its route answers, so renaming or retyping a field in a route
+// fails the typecheck here and in every page that reads it. Unknown extra fields are dropped.
 
+type Shape<T> = z.ZodType<T>;
+
+/** A prefixed row id (`srv_…`): the prefix is checked against the route's `Id<kind>` type. */
+const id = <P extends string>(prefix: P) => z.templateLiteral([prefix, "_", z.string()]);
+/** A Date as `c.json` writes it. */
 const moment = z.string();
-const optionalMoment = moment.nullable().optional();
+/** A Node signal name, as the runner records a process's exit. */
+const signal = z.custom<NodeJS.Signals>(
+  (value) => typeof value === "string" && /^SIG[A-Z0-9]+$/.test(value),
+  "must be a signal name",
+);
+const deploymentStatus = z.enum([
+  "starting",
+  "running",
+  "crashed",
+  "stopping",
+  "stopped",
+  "failed",
+]);
 
-export const me = z.object({
+export const me: Shape<Answers.MeAnswer> = z.object({
   user: z.object({
-    id: z.string(),
+    id: id("usr"),
     name: z.string(),
     email: z.string().nullable(),
     isAdmin: z.boolean(),
   }),
   csrfToken: z.string(),
 });
-export type Me = z.output<typeof me>;
+export type Me = Answers.MeAnswer;
 
-export const authType = z.enum(["oauth", "cred", "none"]);
-
-export const serverListItem = z.object({
-  id: z.string(),
+export const serverListItem: Shape<Answers.ServerAnswer> = z.object({
+  id: id("srv"),
   name: z.string(),
-  description: z.string().nullable().optional(),
-  authType,
-  status: z.string(),
+  description: z.string().nullable(),
+  authType: z.enum(["oauth", "cred", "none"]),
+  status: z.union([deploymentStatus, z.literal("not_deployed")]),
   redeployPending: z.boolean(),
   owned: z.boolean(),
   mcpUrl: z.string(),
-  createdAt: moment,
-});
-export type ServerListItem = z.output<typeof serverListItem>;
-export const serverList = z.object({ servers: z.array(serverListItem) });
-
-export const serverSummary = z.object({
-  name: z.string(),
-  authType,
-  status: z.string(),
-  redeployPending: z.boolean(),
   deployment: z
     .object({
       id: z.string(),
-      status: z.string(),
-      startedAt: z.union([z.number(), z.string()]).nullable(),
+      status: deploymentStatus,
+      startedAt: z.number().nullable(),
       restarts: z.number(),
     })
     .nullable(),
+  createdAt: moment,
+});
+export type ServerListItem = Answers.ServerAnswer;
+export const serverList: Shape<Answers.ServerListAnswer> = z.object({
+  servers: z.array(serverListItem),
 });
 
-export const toolList = z.object({
+export const toolList: Shape<Answers.ToolListAnswer> = z.object({
   tools: z.array(
     z.object({
       name: z.string(),
-      title: z.string().nullable().optional(),
-      description: z.string().nullable().optional(),
+      title: z.string().nullable(),
+      description: z.string().nullable(),
     }),
   ),
 });
-export type Tool = z.output<typeof toolList>["tools"][number];
+export type Tool = Answers.ToolListAnswer["tools"][number];
 
-const when = z.union([z.number(), z.string()]);
-const exit = z
-  .object({
-    code: z.number().nullable(),
-    signal: z.string().nullable(),
-    error: z.string().optional(),
-  })
-  .nullable()
-  .optional();
-
-export const deploymentList = z.object({
+export const deploymentList: Shape<Answers.DeploymentListAnswer> = z.object({
   deployments: z.array(
     z.object({
-      id: z.string(),
+      id: id("dep"),
       status: z.string(),
-      createdAt: when.nullable(),
-      startedAt: when.nullable().optional(),
+      envVersion: z.number(),
+      createdAt: moment,
+      startedAt: moment.nullable(),
       restarts: z.number(),
-      lastExit: exit,
+      lastExit: z
+        .object({
+          code: z.number().nullable(),
+          signal: signal.nullable(),
+          error: z.string().optional(),
+          at: moment,
+        })
+        .nullable(),
       /** False once the runner no longer keeps it (nor its logs). */
-      logsKept: z.boolean().optional(),
+      logsKept: z.boolean(),
     }),
   ),
 });
-export type Deployment = z.output<typeof deploymentList>["deployments"][number];
+export type Deployment = Answers.DeploymentListAnswer["deployments"][number];
 
-export const logLines = z.object({
-  lines: z.array(z.object({ at: when, stream: z.enum(["stdout", "stderr"]), text: z.string() })),
+export const logLines: Shape<Answers.LogLinesAnswer> = z.object({
+  lines: z.array(z.object({ at: moment, stream: z.enum(["stdout", "stderr"]), text: z.string() })),
 });
-export type LogLine = z.output<typeof logLines>["lines"][number];
+export type LogLine = Answers.LogLinesAnswer["lines"][number];
 
-export const envList = z.object({
+export const envList: Shape<Answers.EnvListAnswer> = z.object({
   variables: z.array(z.object({ name: z.string(), preview: z.string(), updatedAt: moment })),
 });
-export type EnvVariable = z.output<typeof envList>["variables"][number];
+export type EnvVariable = Answers.EnvListAnswer["variables"][number];
 
-export const connectionList = z.object({
+export const connectionList: Shape<Answers.ConnectionListAnswer> = z.object({
   connections: z.array(
     z.object({
-      id: z.string(),
+      id: id("con"),
       provider: z.string(),
       nickname: z.string(),
       status: z.enum(["active", "needs_reauth", "revoked"]),
+      scopes: z.array(z.string()),
       connectedAt: moment,
-      refreshedAt: optionalMoment,
-      lastError: z.string().nullable().optional(),
+      refreshedAt: moment.nullable(),
+      expiresAt: moment.nullable(),
+      lastError: z.string().nullable(),
     }),
   ),
   connectUrl: z.string(),
 });
-export type Connection = z.output<typeof connectionList>["connections"][number];
+export type Connection = Answers.ConnectionListAnswer["connections"][number];
 
-export const credentialFields = z.object({
+export const credentialFields: Shape<Answers.CredentialFieldsAnswer> = z.object({
   fields: z.array(
     z.object({
       name: z.string(),
-      label: z.string().nullable().optional(),
-      description: z.string().nullable().optional(),
-      placeholder: z.string().nullable().optional(),
+      label: z.string(),
+      description: z.string().nullable(),
+      placeholder: z.string().nullable(),
       secret: z.boolean(),
       optional: z.boolean(),
       set: z.boolean(),
@@ -125,12 +138,12 @@ export const credentialFields = z.object({
       value: z.string().nullable().optional(),
     }),
   ),
-  updatedAt: optionalMoment,
+  updatedAt: moment.nullable(),
 });
-export type CredentialField = z.output<typeof credentialFields>["fields"][number];
+export type CredentialField = Answers.CredentialFieldsAnswer["fields"][number];
 
-export const activity = z.object({
-  since: when,
+export const activity: Shape<Answers.ActivityAnswer> = z.object({
+  since: moment,
   hours: z.number(),
   tools: z.array(
     z.object({
@@ -138,37 +151,61 @@ export const activity = z.object({
       calls: z.number(),
       errors: z.number(),
       /** Calls that asked the user to connect or fill in a form: not failures. */
-      authRequired: z.number().optional(),
+      authRequired: z.number(),
       errorRate: z.number(),
-      p50Ms: z.number().nullable(),
-      p95Ms: z.number().nullable(),
+      p50Ms: z.number(),
+      p95Ms: z.number(),
     }),
   ),
-  series: z.array(z.object({ at: when, calls: z.number(), errors: z.number() })),
+  series: z.array(
+    z.object({ at: moment, calls: z.number(), errors: z.number(), authRequired: z.number() }),
+  ),
   recent: z.array(
     z.object({
-      at: when,
+      at: moment,
       tool: z.string(),
       userEmail: z.string().nullable(),
-      outcome: z.string(),
-      latencyMs: z.number().nullable(),
+      outcome: z.enum(["ok", "error", "auth_required"]),
+      latencyMs: z.number(),
     }),
   ),
 });
-export type Activity = z.output<typeof activity>;
+export type Activity = Answers.ActivityAnswer;
 
-export const apiKeyList = z.object({
+export const apiKeyList: Shape<Answers.ApiKeyListAnswer> = z.object({
   keys: z.array(
     z.object({
-      id: z.string(),
+      id: id("key"),
       name: z.string(),
       preview: z.string(),
       createdAt: moment,
-      lastUsedAt: optionalMoment,
-      revokedAt: optionalMoment,
+      lastUsedAt: moment.nullable(),
+      revokedAt: moment.nullable(),
     }),
   ),
 });
-export type ApiKey = z.output<typeof apiKeyList>["keys"][number];
+export type ApiKey = Answers.ApiKeyListAnswer["keys"][number];
 
-export const createdKey = z.object({ id: z.string(), name: z.string(), key: z.string() });
+export const createdKey: Shape<Answers.CreatedKeyAnswer> = z.object({
+  id: id("key"),
+  name: z.string(),
+  key: z.string(),
+  preview: z.string(),
+});
+
+const invite = {
+  id: id("inv"),
+  email: z.string().nullable(),
+  status: z.enum(["pending", "used", "expired"]),
+  createdAt: moment,
+  expiresAt: moment,
+  usedAt: moment.nullable(),
+};
+export const inviteList: Shape<Answers.InviteListAnswer> = z.object({
+  invites: z.array(z.object(invite)),
+});
+export type Invite = Answers.InviteListAnswer["invites"][number];
+export const createdInvite: Shape<Answers.CreatedInviteAnswer> = z.object({
+  ...invite,
+  url: z.string(),
+});

@@ -4,6 +4,7 @@ import type { AppEnv } from "../env.js";
 import { ApiError } from "../errors.js";
 import { requireSession } from "../middleware/require-session.js";
 import { namedServer } from "../servers/owned-server.js";
+import type { AnswerOf } from "./answer.js";
 
 async function oauthServer(c: Context<AppEnv>) {
   const server = await namedServer(c);
@@ -15,6 +16,15 @@ async function oauthServer(c: Context<AppEnv>) {
   return server;
 }
 
+async function listConnections(c: Context<AppEnv>) {
+  const server = await oauthServer(c);
+  return c.json({
+    connections: await c.var.broker.connections(c.var.session.user.id, server.id),
+    connectUrl: `/auth/start/${server.name}`,
+  });
+}
+export type ConnectionListAnswer = AnswerOf<typeof listConnections>;
+
 /**
  * /api/servers/:server/connections: the caller's connected accounts for an oauth server (never a
  * token), and disconnecting one: revoked at the provider when it can be, then deleted. Connecting
@@ -22,13 +32,7 @@ async function oauthServer(c: Context<AppEnv>) {
  * renews its connection).
  */
 export function registerConnections(app: Hono<AppEnv>) {
-  app.get("/api/servers/:server/connections", requireSession(), async (c) => {
-    const server = await oauthServer(c);
-    return c.json({
-      connections: await c.var.broker.connections(c.var.session.user.id, server.id),
-      connectUrl: `/auth/start/${server.name}`,
-    });
-  });
+  app.get("/api/servers/:server/connections", requireSession(), listConnections);
 
   app.delete("/api/servers/:server/connections/:connection", requireSession(), async (c) => {
     const server = await oauthServer(c);

@@ -10,6 +10,7 @@ import { ApiError } from "../errors.js";
 import { requireSession } from "../middleware/require-session.js";
 import type { DeployedConfig } from "../servers/deployed-config.js";
 import { namedServer } from "../servers/owned-server.js";
+import type { AnswerOf } from "./answer.js";
 
 const body = z.object({
   values: z.record(z.string(), z.string().max(8 * 1024, "must be at most 8 KiB")),
@@ -74,16 +75,19 @@ function view(
   };
 }
 
+async function readCredentials(c: Context<AppEnv>) {
+  const t = await target(c);
+  return c.json(view(t.fields, t.stored, t.updatedAt));
+}
+export type CredentialFieldsAnswer = AnswerOf<typeof readCredentials>;
+
 /**
  * /api/servers/:server/credentials: the caller's own values for a cred server. PUT merges: a
  * field left out keeps its stored value (so a form need not hold secrets it cannot show), an
  * empty string clears an optional one. Nothing is stored unless every required field has a value.
  */
 export function registerCredentials(app: Hono<AppEnv>) {
-  app.get("/api/servers/:server/credentials", requireSession(), async (c) => {
-    const t = await target(c);
-    return c.json(view(t.fields, t.stored, t.updatedAt));
-  });
+  app.get("/api/servers/:server/credentials", requireSession(), readCredentials);
 
   app.put("/api/servers/:server/credentials", requireSession(), async (c) => {
     const t = await target(c);

@@ -8,6 +8,7 @@ import { readBody } from "../body.js";
 import type { AppEnv } from "../env.js";
 import { ApiError } from "../errors.js";
 import { requireSession } from "../middleware/require-session.js";
+import type { AnswerOf } from "./answer.js";
 
 const body = z.object({
   email: email.optional(),
@@ -36,29 +37,34 @@ const inviteOf = (row: typeof invites.$inferSelect, now: number) => ({
   usedAt: row.usedAt,
 });
 
+async function createInvitation(c: Context<AppEnv>) {
+  requireAdmin(c);
+  const input = await readBody(c, body);
+  const { token, invite } = await createInvite(c.var.database.db, {
+    createdBy: c.var.session.user.id,
+    email: input.email ?? null,
+    days: input.days,
+    now: c.var.now(),
+  });
+  const url = `${c.var.publicUrl}/sign-up?invite=${token}`;
+  return c.json({ ...inviteOf(invite, c.var.now()), url }, 201);
+}
+export type CreatedInviteAnswer = AnswerOf<typeof createInvitation>;
+
+async function listInvitations(c: Context<AppEnv>) {
+  requireAdmin(c);
+  const rows = await c.var.database.db.select().from(invites).orderBy(desc(invites.createdAt));
+  return c.json({ invites: rows.map((row) => inviteOf(row, c.var.now())) });
+}
+export type InviteListAnswer = AnswerOf<typeof listInvitations>;
+
 /**
  * POST /api/invites (the sign-up link is in this answer only), GET /api/invites and
  * DELETE /api/invites/:id (withdraws one not used yet). Admins only.
  */
 export function registerInvites(app: Hono<AppEnv>) {
-  app.post("/api/invites", requireSession(), async (c) => {
-    requireAdmin(c);
-    const input = await readBody(c, body);
-    const { token, invite } = await createInvite(c.var.database.db, {
-      createdBy: c.var.session.user.id,
-      email: input.email ?? null,
-      days: input.days,
-      now: c.var.now(),
-    });
-    const url = `${c.var.publicUrl}/sign-up?invite=${token}`;
-    return c.json({ ...inviteOf(invite, c.var.now()), url }, 201);
-  });
-
-  app.get("/api/invites", requireSession(), async (c) => {
-    requireAdmin(c);
-    const rows = await c.var.database.db.select().from(invites).orderBy(desc(invites.createdAt));
-    return c.json({ invites: rows.map((row) => inviteOf(row, c.var.now())) });
-  });
+  app.post("/api/invites", requireSession(), createInvitation);
+  app.get("/api/invites", requireSession(), listInvitations);
 
   app.delete("/api/invites/:id", requireSession(), async (c) => {
     requireAdmin(c);

@@ -69,6 +69,12 @@ export interface HostOptions {
   clock?: Clock;
 }
 
+/**
+ * How long requests still being served on sessions get to finish at shutdown. Under the
+ * runner's own drain (30 s), which then stops the process: this one is the hop below.
+ */
+const DRAIN_MS = 10_000;
+
 const urlOf = (host: string, port: number) =>
   `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 
@@ -94,6 +100,8 @@ export class GumstackHost {
   private readonly env: Readonly<Record<string, string | undefined>>;
   /** Where `run()` listens, known before the store opens: the default public URL. */
   private listeningUrl: string | undefined;
+  /** Set once connected: what a shutdown drains first. */
+  private sessions: Sessions | undefined;
 
   private readonly clock: Clock;
 
@@ -333,6 +341,7 @@ export class GumstackHost {
     });
     // Sessions end before the server closes: their clients' streams close cleanly.
     this.closers.unshift(() => sessions.close());
+    this.sessions = sessions;
     return { router, sessions };
   }
 
@@ -395,8 +404,12 @@ export class GumstackHost {
     const close = async () => {
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
-      await stop();
+      // No new connections; then the sessions drain (their open streams end, their requests
+      // get a while), which the server's own close would otherwise wait on forever.
+      const stopped = stop();
+      await this.sessions?.drain(DRAIN_MS);
       await this.close();
+      await stopped;
     };
     // run() owns the process: a signal finishes the requests in flight, closes the store, exits.
     const onSignal = (signal: NodeJS.Signals) => {

@@ -1,13 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "@gumstack/log";
 import { crossOriginProblem } from "@gumstack/runtime";
-import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import type { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { isInitializeRequest, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { type CallContext, type CredentialSource, callContext } from "../../context.js";
 import { CallerText, redactReply } from "../redact.js";
 import { corsHeaders, jsonRpcError, MCP_METHODS, preflight, watchBody } from "./http.js";
 import type { Channel, Finish, Router } from "./router.js";
 import { type Session, type Sessions, SessionsFullError } from "./sessions.js";
+import { StatelessExchange } from "./stateless.js";
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 // What the tools see of the request: not the caller's key, cookie or the platform's context.
@@ -20,9 +21,7 @@ export interface McpEndpoint {
   source: CredentialSource;
   log: Logger;
   /** Who the request is from, or null: answered with 401. */
-  authenticate(
-    request: Request,
-  ): Promise<{ userId: string; context?: string; deadline?: number } | null>;
+  authenticate(request: Request): Promise<Identity | null>;
   /** What a 401 tells the client in `WWW-Authenticate`. */
   challenge: string;
   /**
@@ -106,7 +105,6 @@ export async function handleMcpRequest(endpoint: McpEndpoint, request: Request):
   const initialize = (Array.isArray(body) ? body : [body]).some(isInitializeRequest);
   let channel: Channel;
   let opened: Session | undefined;
-  let stateless = false;
   if (session) {
     if (session.json === false && !streams && request.method === "POST") {
       return jsonRpcError(
@@ -129,11 +127,12 @@ export async function handleMcpRequest(endpoint: McpEndpoint, request: Request):
     }
     channel = opened.channel;
   } else if (request.method === "POST") {
-    stateless = true;
-    channel = {
-      transport: new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: !streams }),
-    };
-    await endpoint.router.attach(channel, redactingFinish(endpoint.log));
+    if (!streams && !/application\/json|\*\/\*/.test(accept))
+      return jsonRpcError(406, -32000, "Not Acceptable: accept application/json", cors);
+    return serveStateless(endpoint, request, callOf(endpoint, identity, request), body, {
+      streams,
+      cors,
+    });
   } else {
     return jsonRpcError(
       400,
@@ -142,23 +141,13 @@ export async function handleMcpRequest(endpoint: McpEndpoint, request: Request):
       cors,
     );
   }
-  const current = session ?? opened;
-  const call: CallContext = {
-    ...identity,
-    serverId: endpoint.serverId,
-    requestId: request.headers.get("x-request-id") ?? randomUUID(),
-    source: endpoint.source,
-    handedOut: new Set(),
-    ...(current ? { session: current } : {}),
-  };
-  if (current) {
-    current.busy++;
-    current.lastSeen = Date.now();
-  }
+  const current = (session ?? opened) as Session;
+  const call = callOf(endpoint, identity, request, current);
+  current.busy++;
+  current.lastSeen = Date.now();
   const hungUp = () => {
-    // A client gone from a JSON answer, or from a stream no one can resume: its calls stop.
-    if (stateless || current?.json)
-      endpoint.router.cancelAll(channel, "the client closed the request");
+    // A client gone from a JSON answer: its calls stop. A stream can be resumed: they go on.
+    if (current.json) endpoint.router.cancelAll(channel, "the client closed the request");
   };
   request.signal.addEventListener("abort", hungUp, { once: true });
   let response: Response;
@@ -170,8 +159,7 @@ export async function handleMcpRequest(endpoint: McpEndpoint, request: Request):
       ),
     );
   } catch (error) {
-    if (current) current.busy--;
-    if (stateless) await channel.transport.close();
+    current.busy--;
     throw error;
   }
   if (opened) {
@@ -182,13 +170,66 @@ export async function handleMcpRequest(endpoint: McpEndpoint, request: Request):
   }
   return watchBody(response, cors, (how) => {
     request.signal.removeEventListener("abort", hungUp);
-    if (current) {
-      current.busy--;
-      current.lastSeen = Date.now();
-    }
+    current.busy--;
+    current.lastSeen = Date.now();
     if (how === "cancelled") hungUp();
-    if (stateless) void channel.transport.close();
   });
+}
+
+type Identity = { userId: string; context?: string; deadline?: number };
+
+/** Who a request is for, and what its tools' getCredentials() reads. */
+function callOf(
+  endpoint: McpEndpoint,
+  identity: Identity,
+  request: Request,
+  session?: Session,
+): CallContext {
+  return {
+    ...identity,
+    serverId: endpoint.serverId,
+    requestId: request.headers.get("x-request-id") ?? randomUUID(),
+    source: endpoint.source,
+    handedOut: new Set(),
+    ...(session ? { session } : {}),
+  };
+}
+
+/**
+ * A POST without a session: its own short-lived channel, answered without the SDK's transport
+ * (see StatelessExchange). Its client hanging up cancels what it asked.
+ */
+async function serveStateless(
+  endpoint: McpEndpoint,
+  request: Request,
+  call: CallContext,
+  body: unknown,
+  { streams, cors }: { streams: boolean; cors: Record<string, string> },
+): Promise<Response> {
+  const hungUp = () => exchange.abandon();
+  const exchange: StatelessExchange = new StatelessExchange({
+    sse: streams,
+    headers: visibleHeaders(request),
+    done: () => {
+      request.signal.removeEventListener("abort", hungUp);
+      // Detaching cancels whatever of it is still running.
+      void exchange.close();
+    },
+  });
+  request.signal.addEventListener("abort", hungUp, { once: true });
+  await endpoint.router.attach({ transport: exchange }, redactingFinish(endpoint.log));
+  return callContext.run(call, () =>
+    exchange.handle(body, request.headers.get("mcp-protocol-version"), cors),
+  );
+}
+
+/** The request's headers as its tools may read them: not the caller's key, cookie or context. */
+function visibleHeaders(request: Request): Record<string, string> {
+  const headers: Record<string, string> = {};
+  request.headers.forEach((value, name) => {
+    if (!HIDDEN_HEADERS.includes(name)) headers[name] = value;
+  });
+  return headers;
 }
 
 async function readBody(request: Request): Promise<string | null> {

@@ -23,6 +23,13 @@ export function corsHeaders(origin: string | null): Record<string, string> {
   };
 }
 
+/** An event stream's head: never cached, never held back by a proxy in between. */
+export const SSE_HEADERS = {
+  "content-type": "text/event-stream",
+  "cache-control": "no-cache",
+  "x-accel-buffering": "no",
+};
+
 /** A CORS preflight, answered before authentication: it carries no credentials by design. */
 export function preflight(origin: string | null): Response {
   return new Response(null, {
@@ -32,6 +39,55 @@ export function preflight(origin: string | null): Response {
       "access-control-allow-methods": MCP_METHODS,
       "access-control-allow-headers": ALLOWED_HEADERS,
       "access-control-max-age": "600",
+    },
+  });
+}
+
+/** Our own event streams say something this often when they have nothing to say. */
+export const KEEP_ALIVE_MS = 15_000;
+const KEEP_ALIVE = new TextEncoder().encode(": keep-alive\n\n");
+
+/**
+ * An event stream passed on as it comes, telling `done` once it ended or its client went away
+ * first; with `keepAliveMs`, an SSE comment goes out whenever it was quiet that long (idle
+ * proxies cut a silent stream). The SDK's session streams keep themselves alive.
+ */
+export function watchedStream(
+  source: ReadableStream<Uint8Array>,
+  o: { done?: (how: "ended" | "cancelled") => void; keepAliveMs?: number },
+): ReadableStream<Uint8Array> {
+  const reader = source.getReader();
+  let timer: ReturnType<typeof setInterval> | undefined;
+  let quiet = true;
+  let finished = false;
+  const end = (how: "ended" | "cancelled") => {
+    clearInterval(timer);
+    if (finished) return;
+    finished = true;
+    o.done?.(how);
+  };
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (o.keepAliveMs === undefined) return;
+      timer = setInterval(() => {
+        if (quiet) controller.enqueue(KEEP_ALIVE);
+        quiet = true;
+      }, o.keepAliveMs);
+      timer.unref();
+    },
+    async pull(controller) {
+      const chunk = await reader.read().catch(() => ({ done: true, value: undefined }) as const);
+      if (chunk.done) {
+        controller.close();
+        end("ended");
+      } else {
+        quiet = false;
+        controller.enqueue(chunk.value);
+      }
+    },
+    cancel(reason) {
+      end("cancelled");
+      return reader.cancel(reason);
     },
   });
 }
@@ -56,25 +112,8 @@ export function watchBody(
       : new Response(response.body, { status: response.status, headers });
   }
   headers.set("x-accel-buffering", "no");
-  const reader = response.body.getReader();
-  let finished = false;
-  const end = (how: "ended" | "cancelled") => {
-    if (finished) return;
-    finished = true;
-    done(how);
-  };
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const chunk = await reader.read().catch(() => ({ done: true, value: undefined }) as const);
-      if (chunk.done) {
-        controller.close();
-        end("ended");
-      } else controller.enqueue(chunk.value);
-    },
-    cancel(reason) {
-      end("cancelled");
-      return reader.cancel(reason);
-    },
+  return new Response(watchedStream(response.body, { done }), {
+    status: response.status,
+    headers,
   });
-  return new Response(body, { status: response.status, headers });
 }

@@ -106,6 +106,17 @@ export class Sessions {
     await session.transport.close();
   }
 
+  /**
+   * The first step of a shutdown: each session's stream of server messages ends (its client may
+   * come back elsewhere), and requests still being served get up to `graceMs` to finish.
+   */
+  async drain(graceMs: number): Promise<void> {
+    for (const session of this.byId.values()) session.transport.closeStandaloneSSEStream();
+    const until = Date.now() + graceMs;
+    const busy = () => [...this.byId.values()].some((session) => session.busy > 0);
+    while (busy() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+
   async close(): Promise<void> {
     clearInterval(this.timer);
     await Promise.all([...this.byId.values()].map((session) => this.end(session)));

@@ -1,12 +1,12 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import { pageHeaders, safeLocalPath } from "@gumstack/runtime";
 import type { Context, Handler, Hono } from "hono";
-import { html } from "hono/html";
+import type { JSX } from "hono/jsx/jsx-runtime";
 import { readForm } from "../body.js";
 import type { AppEnv } from "../env.js";
 import { ApiError, errorStatus } from "../errors.js";
 import { type Api, ApiFailure, apiFor, failureOf } from "./api.js";
-import type { Html } from "./html.js";
-import { layout } from "./layout.js";
+import { Layout } from "./components/index.js";
 import { type Me, me as meShape } from "./shapes.js";
 
 // Pages hold CSRF tokens and keys shown once: never cached, never framed, scripts only from here.
@@ -14,11 +14,11 @@ const headers = pageHeaders();
 
 export function sendPage(
   c: Context<AppEnv>,
-  body: Html,
+  page: JSX.Element,
   status: 200 | 201 | 400 | 401 | 403 | 404 | 409 | 429 | 500 | 503 = 200,
 ) {
   for (const [name, value] of Object.entries(headers)) c.header(name, value);
-  return c.html(body, status);
+  return c.html(page, status);
 }
 
 /** Who is signed in, or null: the API's `/api/me` decides. */
@@ -86,10 +86,14 @@ export function problemPage(c: Context<AppEnv>, thrown: unknown, me: Me | null) 
           : 400;
     return sendPage(
       c,
-      layout(
-        { title, ...options },
-        html`<p class="error" role="alert">${error.message}</p><p><a href="/">Back to the servers</a></p>`,
-      ),
+      <Layout title={title} {...options}>
+        <p class="error" role="alert">
+          {error.message}
+        </p>
+        <p>
+          <a href="/">Back to the servers</a>
+        </p>
+      </Layout>,
       status,
     );
   }
@@ -100,10 +104,11 @@ export function problemPage(c: Context<AppEnv>, thrown: unknown, me: Me | null) 
   });
   return sendPage(
     c,
-    layout(
-      { title: "Something went wrong", ...options },
-      html`<p class="error" role="alert">Something went wrong on our side (request ${c.get("requestId")}).</p>`,
-    ),
+    <Layout title="Something went wrong" {...options}>
+      <p class="error" role="alert">
+        Something went wrong on our side (request {c.get("requestId")}).
+      </p>
+    </Layout>,
     500,
   );
 }

@@ -1,10 +1,10 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { Hono } from "hono";
-import { html } from "hono/html";
 import type { AppEnv } from "../env.js";
-import { type Account, accountSection, loadAccount } from "./account-section.js";
+import { type Account, AccountSection, loadAccount } from "./account-section.js";
 import { ApiFailure } from "./api.js";
-import { clientSnippets } from "./client-snippets.js";
-import { authLabels, badge, type Html } from "./html.js";
+import { ClientSnippets } from "./client-snippets.js";
+import { authLabels, Badge } from "./components/index.js";
 import { formOf, type PageContext, signedIn } from "./respond.js";
 import { apiServerPath, loadServer, sendServerPage, serverPath } from "./server-common.js";
 import { type ServerListItem, type Tool, toolList } from "./shapes.js";
@@ -21,20 +21,29 @@ async function loadTools(context: PageContext, server: ServerListItem): Promise<
   }
 }
 
-function toolsSection(tools: Tools): Html {
-  return html`<section aria-labelledby="tools-heading">
-<h2 id="tools-heading">Tools</h2>
-${
-  "unavailable" in tools
-    ? html`<p class="muted">The tools are listed while the server runs (${tools.unavailable}).</p>`
-    : tools.tools.length === 0
-      ? html`<p>This server offers no tools.</p>`
-      : html`<dl class="tools">${tools.tools.map(
-          (tool) =>
-            html`<dt><code>${tool.name}</code>${tool.title ? html` — ${tool.title}` : ""}</dt><dd>${tool.description ?? ""}</dd>`,
-        )}</dl>`
-}
-</section>`;
+function ToolsSection({ tools }: { tools: Tools }) {
+  return (
+    <section aria-labelledby="tools-heading">
+      <h2 id="tools-heading">Tools</h2>
+      {"unavailable" in tools ? (
+        <p class="muted">The tools are listed while the server runs ({tools.unavailable}).</p>
+      ) : tools.tools.length === 0 ? (
+        <p>This server offers no tools.</p>
+      ) : (
+        <dl class="tools">
+          {tools.tools.map((tool) => (
+            <>
+              <dt>
+                <code>{tool.name}</code>
+                {tool.title ? ` — ${tool.title}` : ""}
+              </dt>
+              <dd>{tool.description ?? ""}</dd>
+            </>
+          ))}
+        </dl>
+      )}
+    </section>
+  );
 }
 
 async function overview(
@@ -48,19 +57,37 @@ async function overview(
     loadTools(context, server),
     loadAccount(api, server),
   ]);
-  const content = html`${server.description ? html`<p>${server.description}</p>` : ""}
-<dl class="facts">
-<dt>Status</dt><dd>${badge(server.status)}</dd>
-<dt>Authentication</dt><dd>${authLabels[server.authType]}</dd>
-<dt>MCP URL</dt><dd><code>${server.mcpUrl}</code></dd>
-</dl>
-${accountSection(server, account, me.csrfToken, credentialProblem)}
-${toolsSection(tools)}
-<section aria-labelledby="client-heading">
-<h2 id="client-heading">Connect your MCP client</h2>
-<p>Use one of <a href="/keys">your API keys</a> in place of <code>gsk_…</code>.</p>
-${clientSnippets(server.name, server.mcpUrl)}
-</section>`;
+  const content = (
+    <>
+      {server.description ? <p>{server.description}</p> : null}
+      <dl class="facts">
+        <dt>Status</dt>
+        <dd>
+          <Badge status={server.status} />
+        </dd>
+        <dt>Authentication</dt>
+        <dd>{authLabels[server.authType]}</dd>
+        <dt>MCP URL</dt>
+        <dd>
+          <code>{server.mcpUrl}</code>
+        </dd>
+      </dl>
+      <AccountSection
+        server={server}
+        account={account}
+        csrf={me.csrfToken}
+        credentialProblem={credentialProblem}
+      />
+      <ToolsSection tools={tools} />
+      <section aria-labelledby="client-heading">
+        <h2 id="client-heading">Connect your MCP client</h2>
+        <p>
+          Use one of <a href="/keys">your API keys</a> in place of <code>gsk_…</code>.
+        </p>
+        <ClientSnippets name={server.name} mcpUrl={server.mcpUrl} />
+      </section>
+    </>
+  );
   return sendServerPage(context, server, "overview", content, credentialProblem ? 400 : 200);
 }
 

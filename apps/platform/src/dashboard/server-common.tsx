@@ -1,7 +1,7 @@
-import { html } from "hono/html";
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
+import type { JSX } from "hono/jsx/jsx-runtime";
 import { type Api, ApiFailure } from "./api.js";
-import type { Html } from "./html.js";
-import { layout } from "./layout.js";
+import { CsrfField, Layout } from "./components/index.js";
 import { type PageContext, sendPage } from "./respond.js";
 import { type ServerListItem, serverList, serverListItem } from "./shapes.js";
 
@@ -38,14 +38,53 @@ const tabs: Record<Tab, { label: string; path: string; ownerOnly: boolean; banne
   deployments: { label: "Deployments", path: "/deployments", ownerOnly: true, banner: true },
   activity: { label: "Activity", path: "/activity", ownerOnly: true, banner: false },
 };
+const tabOrder: Tab[] = ["overview", "env", "deployments", "activity"];
 
-function serverTabs(server: ServerListItem, current: Tab): Html {
+export function ServerTabs({ server, current }: { server: ServerListItem; current: Tab }) {
   const base = serverPath(server.name);
-  const shown = (Object.keys(tabs) as Tab[]).filter((tab) => server.owned || !tabs[tab].ownerOnly);
-  return html`<nav class="tabs" aria-label="${server.name}"><ul>${shown.map(
-    (tab) =>
-      html`<li><a href="${base}${tabs[tab].path}"${tab === current ? html` aria-current="page"` : ""}>${tabs[tab].label}</a></li>`,
-  )}</ul></nav>`;
+  const shown = tabOrder.filter((tab) => server.owned || !tabs[tab].ownerOnly);
+  return (
+    <nav class="tabs" aria-label={server.name}>
+      <ul>
+        {shown.map((tab) => (
+          <li>
+            <a
+              href={`${base}${tabs[tab].path}`}
+              aria-current={tab === current ? "page" : undefined}
+            >
+              {tabs[tab].label}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+/** Shown to the owner while variables changed since the running deployment started. */
+function RedeployBanner({
+  server,
+  csrf,
+  back,
+}: {
+  server: ServerListItem;
+  csrf: string;
+  back: string;
+}) {
+  if (!server.owned || !server.redeployPending) return null;
+  return (
+    <section class="banner" aria-label="Redeploy pending">
+      <p>
+        <strong>Redeploy pending:</strong> the environment changed since the running deployment
+        started.
+      </p>
+      <form method="post" action={`${serverPath(server.name)}/deploy`} class="inline">
+        <CsrfField token={csrf} />
+        <input type="hidden" name="back" value={back} />
+        <button type="submit">Redeploy now</button>
+      </form>
+    </section>
+  );
 }
 
 /**
@@ -56,31 +95,19 @@ export function sendServerPage(
   { c, me }: PageContext,
   server: ServerListItem,
   tab: Tab,
-  content: Html,
+  content: JSX.Element,
   status: 200 | 400 = 200,
 ): ReturnType<typeof sendPage> {
   const { label, path, banner } = tabs[tab];
   const here = `${serverPath(server.name)}${path}`;
-  const body = html`${serverTabs(server, tab)}
-${banner ? redeployBanner(server, me.csrfToken, here) : ""}
-${content}`;
   const title = tab === "overview" ? server.name : `${server.name}: ${label.toLowerCase()}`;
   return sendPage(
     c,
-    layout({ title, me, section: "servers", notice: c.req.query("notice") }, body),
+    <Layout title={title} me={me} section="servers" notice={c.req.query("notice")}>
+      <ServerTabs server={server} current={tab} />
+      {banner ? <RedeployBanner server={server} csrf={me.csrfToken} back={here} /> : null}
+      {content}
+    </Layout>,
     status,
   );
-}
-
-/** Shown to the owner while variables changed since the running deployment started. */
-function redeployBanner(server: ServerListItem, csrf: string, back: string): Html | string {
-  if (!server.owned || !server.redeployPending) return "";
-  return html`<div class="banner" role="region" aria-label="Redeploy pending">
-<p><strong>Redeploy pending:</strong> the environment changed since the running deployment started.</p>
-<form method="post" action="${serverPath(server.name)}/deploy" class="inline">
-<input type="hidden" name="csrf" value="${csrf}">
-<input type="hidden" name="back" value="${back}">
-<button type="submit">Redeploy now</button>
-</form>
-</div>`;
 }

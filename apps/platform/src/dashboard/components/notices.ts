@@ -1,0 +1,19 @@
+// Fixed messages a redirect may name with `?notice=`: nothing a URL carries is shown as such.
+export const notices = {
+  "env-saved": "Variable saved. Redeploy to hand it to the server.",
+  "env-deleted": "Variable deleted. Redeploy to take it away from the server.",
+  redeployed: "Redeployed: the server runs with the current variables.",
+  "credentials-saved": "Your credentials are saved.",
+  "credentials-deleted": "Your credentials are deleted.",
+  connected: "Account connected.",
+  disconnected: "Account disconnected.",
+  "key-revoked": "API key revoked.",
+  "signed-out": "You are signed out.",
+  "signed-out-everywhere": "You are signed out on every device.",
+  "password-changed": "Password changed. Your other sessions are signed out.",
+  "invite-revoked": "Invitation withdrawn.",
+} as const;
+export type Notice = keyof typeof notices;
+
+export const isNotice = (value: string | undefined): value is Notice =>
+  value !== undefined && Object.hasOwn(notices, value);

@@ -1,0 +1,181 @@
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import {
+  isJSONRPCErrorResponse,
+  isJSONRPCRequest,
+  isJSONRPCResultResponse,
+  type JSONRPCMessage,
+  type MessageExtraInfo,
+  type RequestId,
+  SUPPORTED_PROTOCOL_VERSIONS,
+} from "@modelcontextprotocol/sdk/types.js";
+import { jsonRpcError, KEEP_ALIVE_MS, SSE_HEADERS, watchedStream } from "./http.js";
+
+/**
+ * How long an SSE answer waits for its first event before its head goes out. A quick tool's
+ * whole answer is then one body with a length (cheaper for everyone on the path); an event
+ * that comes is sent at once, never held back.
+ */
+const FIRST_EVENT_WAIT_MS = 250;
+
+const encoder = new TextEncoder();
+const event = (message: JSONRPCMessage) => `event: message\ndata: ${JSON.stringify(message)}\n\n`;
+
+/** A JSON-RPC message's outline, checked before anything is handed on (the SDK checks params). */
+function isMessage(value: unknown): value is JSONRPCMessage {
+  if (typeof value !== "object" || value === null) return false;
+  const m = value as Record<string, unknown>;
+  if (m.jsonrpc !== "2.0") return false;
+  const id = m.id;
+  const hasId = typeof id === "string" || (typeof id === "number" && Number.isFinite(id));
+  if (typeof m.method === "string") return id === undefined || hasId;
+  return hasId && ("result" in m || "error" in m);
+}
+
+export interface StatelessOptions {
+  /** Reply as one SSE stream (the client accepts it), else as JSON. */
+  sse: boolean;
+  /** What the tools may read of the request (the SDK's `extra.requestInfo`). */
+  headers: Record<string, string>;
+  /** Told once the answer is over: sent whole, or its client went away first. */
+  done: (how: "ended" | "cancelled") => void;
+}
+
+/**
+ * One POST without a session, answered without the SDK's transport: on the path every
+ * stateless call takes, building that transport (a zod parse of the body, a Request copy,
+ * stream plumbing) cost more than the call itself. What it must do is small: check the
+ * messages, hand them to the router, and answer with the replies: one JSON body, or an SSE
+ * stream carrying the request's notifications as they come and then its reply. Nothing of a
+ * session applies: there is no stream to resume and no one to send a request to.
+ */
+export class StatelessExchange implements Transport {
+  onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+
+  private readonly waiting = new Set<RequestId>();
+  private readonly replies: JSONRPCMessage[] = [];
+  private stream?: ReadableStreamDefaultController<Uint8Array>;
+  private answered: ((response: Response) => void) | undefined;
+  private batch = false;
+  private cors: Record<string, string> = {};
+  private timer?: ReturnType<typeof setTimeout>;
+  private over = false;
+
+  constructor(private readonly o: StatelessOptions) {}
+
+  async start(): Promise<void> {}
+
+  async close(): Promise<void> {
+    this.onclose?.();
+  }
+
+  /** The answer to one POST's parsed body. */
+  handle(
+    body: unknown,
+    protocolVersion: string | null,
+    cors: Record<string, string>,
+  ): Response | Promise<Response> {
+    if (protocolVersion !== null && !SUPPORTED_PROTOCOL_VERSIONS.includes(protocolVersion)) {
+      this.end("ended");
+      return jsonRpcError(
+        400,
+        -32000,
+        `Bad Request: unsupported protocol version ${protocolVersion} (supported: ${SUPPORTED_PROTOCOL_VERSIONS.join(", ")})`,
+        cors,
+      );
+    }
+    const batch = Array.isArray(body);
+    const messages: unknown[] = batch ? body : [body];
+    if (messages.length === 0 || !messages.every(isMessage)) {
+      this.end("ended");
+      return jsonRpcError(400, -32600, "Invalid Request: not a JSON-RPC message", cors);
+    }
+    for (const message of messages) if (isJSONRPCRequest(message)) this.waiting.add(message.id);
+    const extra: MessageExtraInfo = { requestInfo: { headers: this.o.headers } };
+    if (this.waiting.size === 0) {
+      for (const message of messages) this.onmessage?.(message, extra);
+      this.end("ended");
+      return new Response(null, { status: 202, headers: cors });
+    }
+    const answer = this.answer(cors, batch);
+    for (const message of messages) this.onmessage?.(message, extra);
+    return answer;
+  }
+
+  async send(message: JSONRPCMessage): Promise<void> {
+    if (this.over) return;
+    const reply = isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message);
+    if (reply) this.waiting.delete(message.id as RequestId);
+    const last = reply && this.waiting.size === 0;
+    if (!this.o.sse) {
+      // A JSON answer carries the replies only: there is nowhere else for a notification to go.
+      if (reply) this.replies.push(message);
+      if (last) this.settle(this.whole());
+    } else if (this.stream) {
+      this.stream.enqueue(encoder.encode(event(message)));
+      if (last) this.stream.close();
+    } else if (last) {
+      // The whole stream is known before it started (a quick tool): sent as one body.
+      this.settle(new Response(event(message), { status: 200, headers: this.sseHeaders() }));
+    } else {
+      this.openStream()?.enqueue(encoder.encode(event(message)));
+    }
+    if (last) this.end("ended");
+  }
+
+  /** Its client went away before the answer: nothing more is sent. */
+  abandon(): void {
+    this.settle(new Response(null, { status: 499 }));
+    this.end("cancelled");
+  }
+
+  private answer(cors: Record<string, string>, batch: boolean): Promise<Response> {
+    this.batch = batch;
+    this.cors = cors;
+    return new Promise((resolve) => {
+      this.answered = resolve;
+      // A slow tool that says nothing still gets its stream's head soon, with keep-alives.
+      if (this.o.sse) this.timer = setTimeout(() => void this.openStream(), FIRST_EVENT_WAIT_MS);
+    });
+  }
+
+  private settle(response: Response): void {
+    clearTimeout(this.timer);
+    this.answered?.(response);
+    this.answered = undefined;
+  }
+
+  private whole(): Response {
+    const body = this.batch ? this.replies : this.replies[0];
+    return new Response(JSON.stringify(body), {
+      status: 200,
+      headers: { ...this.cors, "content-type": "application/json" },
+    });
+  }
+
+  private sseHeaders(): Record<string, string> {
+    return { ...this.cors, ...SSE_HEADERS };
+  }
+
+  private openStream(): ReadableStreamDefaultController<Uint8Array> | undefined {
+    if (this.stream || this.over) return this.stream;
+    const body = watchedStream(
+      new ReadableStream<Uint8Array>({
+        start: (controller) => {
+          this.stream = controller;
+        },
+        cancel: () => this.end("cancelled"),
+      }),
+      { keepAliveMs: KEEP_ALIVE_MS },
+    );
+    this.settle(new Response(body, { status: 200, headers: this.sseHeaders() }));
+    return this.stream;
+  }
+
+  private end(how: "ended" | "cancelled"): void {
+    if (this.over) return;
+    this.over = true;
+    this.o.done(how);
+  }
+}
