@@ -78,6 +78,11 @@ export interface Lease {
   /** `http://127.0.0.1:<port>`, without a trailing slash. */
   readonly url: string;
   readonly deploymentId: string;
+  /**
+   * Aborted when the deployment's drain runs out of time: a holder still streaming (an open
+   * GET, a long SSE answer) ends it and releases, so a redeploy's drain stays bounded.
+   */
+  readonly cutOff: AbortSignal;
   /** Idempotent. Until every lease is released, a replaced deployment keeps running. */
   release(): void;
 }
