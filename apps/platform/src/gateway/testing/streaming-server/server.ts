@@ -9,7 +9,8 @@
 //   announce               has the server send tools/list_changed, outside any request
 //   flood { count, size }  `count` progress notifications of `size` bytes each, as fast as it can;
 //                          prints "flood sent <count>" once the last is handed to the transport
-//   hang                   waits until its request is cancelled; prints "hang aborted"
+//   hang                   prints "hang started", waits until its request is cancelled, then
+//                          prints "hang aborted"
 import { fileURLToPath } from "node:url";
 import { GumstackHost } from "@gumstack/sdk";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
@@ -124,6 +125,7 @@ mcp.registerTool(
 );
 
 mcp.registerTool("hang", {}, async (extra) => {
+  process.stdout.write("hang started\n");
   await new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, MAX_WAIT_MS);
     extra.signal.addEventListener("abort", () => {
