@@ -9,6 +9,9 @@
 //   announce               has the server send tools/list_changed, outside any request
 //   flood { count, size }  `count` progress notifications of `size` bytes each, as fast as it can;
 //                          prints "flood sent <count>" once the last is handed to the transport
+//   pulse { count, everyMs } `count` progress notifications, `everyMs` apart, each carrying the
+//                          moment it was sent (performance.timeOrigin + now(), ms) as its
+//                          message: for bench/streaming.bench.ts
 //   hang                   prints "hang started", waits until its request is cancelled, then
 //                          prints "hang aborted"
 import { fileURLToPath } from "node:url";
@@ -121,6 +124,28 @@ mcp.registerTool(
     }
     process.stdout.write(`flood sent ${count}\n`);
     return text(`flooded ${count}`);
+  },
+);
+
+mcp.registerTool(
+  "pulse",
+  {
+    inputSchema: {
+      count: z.number().int().min(1).max(MAX_FLOOD),
+      everyMs: z.number().min(0).max(1_000),
+    },
+  },
+  async ({ count, everyMs }, extra) => {
+    const token = extra._meta?.progressToken ?? "pulse";
+    for (let progress = 1; progress <= count; progress++) {
+      await new Promise((resolve) => setTimeout(resolve, everyMs));
+      const sentAt = performance.timeOrigin + performance.now();
+      await extra.sendNotification({
+        method: "notifications/progress",
+        params: { progressToken: token, progress, total: count, message: String(sentAt) },
+      });
+    }
+    return text(`pulsed ${count}`);
   },
 );
 
