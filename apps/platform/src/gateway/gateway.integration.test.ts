@@ -50,7 +50,7 @@ describe("the gateway's relay", () => {
         return {
           url: upstreamUrl,
           deploymentId: "dep_stub",
-          cutOff: new AbortController().signal,
+          onCutOff: () => () => {},
           release: () => {
             if (!done) released++;
             done = true;

@@ -140,17 +140,26 @@ export function createGateway(
       "x-request-id": requestId,
     });
     if (session) headers[SESSION_HEADER] = session.hostedId;
+    const { request: outgoing, response } = forward(`${lease.url}/mcp`, method, headers, body);
     // Until the answer's head is in: the client leaving, or the drain's deadline, ends the wait.
-    const stop = new AbortController();
-    const abort = () => stop.abort();
-    res.once("close", abort);
-    lease.cutOff.addEventListener("abort", abort, { once: true });
+    let cut = false;
+    let gone = false;
+    const hangUp = () => {
+      gone = true;
+      outgoing.destroy();
+    };
+    const cutOff = () => {
+      cut = true;
+      outgoing.destroy();
+    };
+    res.once("close", hangUp);
+    const stopListening = lease.onCutOff(cutOff);
     const settle = () => {
-      res.removeListener("close", abort);
-      lease.cutOff.removeEventListener("abort", abort);
+      res.removeListener("close", hangUp);
+      stopListening();
     };
     try {
-      const upstream = await forward(`${lease.url}/mcp`, method, headers, body, stop.signal);
+      const upstream = await response;
       upstream.once("close", () => lease.release());
       const out = responseHeaders(upstream.headers, cors());
       const hosted = upstream.headers[SESSION_HEADER];
@@ -178,18 +187,18 @@ export function createGateway(
       if (out["content-type"]?.startsWith("text/event-stream")) out["x-accel-buffering"] = "no";
       res.writeHead(status, out);
       res.flushHeaders();
-      relayStream(upstream, res, lease.cutOff, (how, error) => {
+      relayStream(upstream, res, lease, (how, error) => {
         if (how !== "ended")
           log.debug("a relayed stream ended early", { server: name, requestId, how, error });
       });
     } catch (error) {
       settle();
       lease.release();
-      if (res.destroyed || res.writableEnded) {
+      if (gone) {
         log.debug("the client went away before the server answered", { server: name, requestId });
         return;
       }
-      if (lease.cutOff.aborted) {
+      if (cut) {
         if (!res.headersSent)
           reply(res, 503, -32000, `${name} was redeployed while this call ran; try again`, cors());
         else res.destroy();

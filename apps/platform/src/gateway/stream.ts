@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Lease } from "../runner/index.js";
 
 export type StreamEnd = "ended" | "client gone" | "server gone" | "cut off";
 
@@ -8,21 +9,22 @@ export type StreamEnd = "ended" | "client gone" | "server gone" | "cut off";
  * the gateway holds at most a buffer's worth whatever the server sends; the server's own writes
  * then wait on TCP. The client going away destroys the upstream request (the server sees its
  * client leave and cancels); the server dying mid-answer cuts the client off (no clean end that
- * would pass a truncated stream for a whole one). `cutOff` (the drain's deadline) ends the
- * answer cleanly for the client and lets go of the server. `done` runs once, when it is over.
+ * would pass a truncated stream for a whole one). The lease's cut-off (the drain's deadline)
+ * ends the answer cleanly for the client and lets go of the server. `done` runs once, at the end.
  */
 export function relayStream(
   upstream: IncomingMessage,
   res: ServerResponse,
-  cutOff: AbortSignal,
+  lease: Pick<Lease, "onCutOff">,
   done: (how: StreamEnd, error?: unknown) => void,
 ): void {
   let over = false;
   let failure: unknown;
+  let stopListening = () => {};
   const finish = (how: StreamEnd) => {
     if (over) return;
     over = true;
-    cutOff.removeEventListener("abort", cut);
+    stopListening();
     done(how, failure);
   };
   const cut = () => {
@@ -31,11 +33,15 @@ export function relayStream(
     upstream.destroy();
     finish("cut off");
   };
-  if (cutOff.aborted) {
-    cut();
-    return;
-  }
-  cutOff.addEventListener("abort", cut, { once: true });
+  // "close" follows an error on either side and decides below; the error goes to `done`.
+  const keep = (error: unknown) => {
+    failure ??= error;
+  };
+  upstream.on("error", keep);
+  res.on("error", keep);
+  // Runs `cut` at once if the deadline has passed already; then there is nothing more to do.
+  stopListening = lease.onCutOff(cut);
+  if (over) return;
   res.once("close", () => {
     if (res.writableFinished) finish("ended");
     else {
@@ -48,11 +54,5 @@ export function relayStream(
     res.destroy();
     finish("server gone");
   });
-  // "close" follows an error on either side and decides above; the error goes to `done`.
-  const keep = (error: unknown) => {
-    failure ??= error;
-  };
-  upstream.on("error", keep);
-  res.on("error", keep);
   upstream.pipe(res);
 }

@@ -79,10 +79,11 @@ export interface Lease {
   readonly url: string;
   readonly deploymentId: string;
   /**
-   * Aborted when the deployment's drain runs out of time: a holder still streaming (an open
-   * GET, a long SSE answer) ends it and releases, so a redeploy's drain stays bounded.
+   * `listener` runs once when the deployment's drain runs out of time (at once if it has): a
+   * holder still streaming (an open GET, a long SSE answer) ends it and releases, so a
+   * redeploy's drain stays bounded. Returns the function that removes the listener.
    */
-  readonly cutOff: AbortSignal;
+  onCutOff(listener: () => void): () => void;
   /** Idempotent. Until every lease is released, a replaced deployment keeps running. */
   release(): void;
 }

@@ -38,7 +38,8 @@ export function inProcessRunner(): Runner & { serveAt(url: string): void } {
       return {
         url,
         deploymentId: deployment.deploymentId,
-        cutOff: new AbortController().signal,
+        // Never drained: its one "process" is this test's.
+        onCutOff: () => () => {},
         release() {},
       };
     },
