@@ -18,7 +18,8 @@ import { relayStream } from "./stream.js";
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 /** Answers with a length up to this are read whole and sent in one write; larger ones stream. */
 const MAX_BUFFERED_REPLY = 1024 * 1024;
-const PATH = /^\/mcp\/([a-z0-9][a-z0-9-]{0,62})\/?(?:\?.*)?$/;
+// The server's name, then any query, which passes on as it is.
+const PATH = /^\/mcp\/([a-z0-9][a-z0-9-]{0,62})\/?(\?.*)?$/;
 const NO_SESSION = "Session not found: initialize again";
 
 const header = (req: IncomingMessage, name: string) => {
@@ -73,7 +74,12 @@ export function createGateway(
     return secret;
   };
 
-  async function relay(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
+  async function relay(
+    req: IncomingMessage,
+    res: ServerResponse,
+    name: string,
+    query: string,
+  ): Promise<void> {
     const origin = header(req, "origin");
     // Before the key: a page on another site must not use a browser's reach (DNS rebinding).
     const crossOrigin = crossOriginProblem(
@@ -140,7 +146,13 @@ export function createGateway(
       "x-request-id": requestId,
     });
     if (session) headers[SESSION_HEADER] = session.hostedId;
-    const { request: outgoing, response } = forward(`${lease.url}/mcp`, method, headers, body);
+    const { request: outgoing, response } = forward(
+      lease.url,
+      `/mcp${query}`,
+      method,
+      headers,
+      body,
+    );
     // Until the answer's head is in: the client leaving, or the drain's deadline, ends the wait.
     let cut = false;
     let gone = false;
@@ -213,7 +225,7 @@ export function createGateway(
   return function gateway(req, res) {
     const match = PATH.exec(req.url ?? "");
     if (!match?.[1]) return false;
-    relay(req, res, match[1]).catch((error: unknown) => {
+    relay(req, res, match[1], match[2] ?? "").catch((error: unknown) => {
       log.error("gateway error", { error });
       if (!res.headersSent) reply(res, 500, -32603, "something went wrong on our side");
       else res.destroy();
