@@ -14,6 +14,15 @@ export interface HostedSession {
   hostedId: string;
 }
 
+/**
+ * One spelling per id: base64url's last character carries unused bits, so several strings decode
+ * to the same MAC. Only the one the gateway minted is accepted.
+ */
+function canonical(signature: string): boolean {
+  const tag = signature.slice(signature.indexOf(".") + 1);
+  return Buffer.from(tag, "base64url").toString("base64url") === tag;
+}
+
 const signed = (owner: SessionOwner, session: HostedSession) =>
   `${owner.userId}\n${owner.serverId}\n${session.deploymentId}\n${session.hostedId}`;
 
@@ -37,7 +46,8 @@ export class SessionIds {
     const second = first === -1 ? -1 : id.indexOf(".", first + 1);
     if (second === -1) return undefined;
     const session = { deploymentId: id.slice(0, first), hostedId: id.slice(first + 1, second) };
-    return this.vault.verify(PURPOSE, signed(owner, session), id.slice(second + 1))
+    const signature = id.slice(second + 1);
+    return canonical(signature) && this.vault.verify(PURPOSE, signed(owner, session), signature)
       ? session
       : undefined;
   }

@@ -62,8 +62,13 @@ describe(`MCP sessions at the gateway [${testDriver}]`, () => {
     expect(ok.status).toBe(200);
     await ok.arrayBuffer();
 
-    const last = session.at(-1) === "A" ? "B" : "A";
-    const forged = `${session.slice(0, -1)}${last}`;
+    // One character of the MAC changed; and the last one (its unused bits: the same bytes).
+    const flip = (at: number) => {
+      const swapped = session.at(at) === "A" ? "B" : "A";
+      return `${session.slice(0, at)}${swapped}${session.slice(at).slice(1)}`;
+    };
+    const forged = flip(session.length - 10);
+    const respelled = flip(session.length - 1);
     const [deploymentId, hostedId] = session.split(".") as [string, string];
     const elsewhere = new SessionIds(at.platform.services.vault).mint(
       { userId: at.admin.userId, serverId: "srv_aaaaaaaaaaaaaaaaaaaaaaaaaa" },
@@ -71,6 +76,7 @@ describe(`MCP sessions at the gateway [${testDriver}]`, () => {
     );
     for (const [id, key] of [
       [forged, at.adminKey],
+      [respelled, at.adminKey],
       [session, at.otherKey],
       [elsewhere, at.adminKey],
       ["not-a-session", at.adminKey],
