@@ -194,11 +194,12 @@ export function createGateway(
         return;
       }
       settle();
-      // No proxy after us may hold events back; the head leaves now, before the first event
-      // (a GET stream may have nothing to say for minutes, and its client waits for the head).
+      // No proxy after us may hold events back. The head leaves with the first event when that
+      // came with it (one write), else at once: a GET stream may have nothing to say for
+      // minutes, and its client waits for the head.
       if (out["content-type"]?.startsWith("text/event-stream")) out["x-accel-buffering"] = "no";
       res.writeHead(status, out);
-      res.flushHeaders();
+      if (upstream.readableLength === 0) res.flushHeaders();
       relayStream(upstream, res, lease, (how, error) => {
         if (how !== "ended")
           log.debug("a relayed stream ended early", { server: name, requestId, how, error });

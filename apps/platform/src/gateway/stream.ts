@@ -5,7 +5,7 @@ export type StreamEnd = "ended" | "client gone" | "server gone" | "cut off";
 
 /**
  * Passes a streamed answer (SSE) on as it comes: each chunk is written when it arrives, and
- * `pipe` stops reading from the server while the client is slow (its socket's buffer full), so
+ * reading from the server stops while the client is slow (its socket's buffer full), so
  * the gateway holds at most a buffer's worth whatever the server sends; the server's own writes
  * then wait on TCP. The client going away destroys the upstream request (the server sees its
  * client leave and cancels); the server dying mid-answer cuts the client off (no clean end that
@@ -28,7 +28,7 @@ export function relayStream(
     done(how, failure);
   };
   const cut = () => {
-    upstream.unpipe(res);
+    upstream.removeAllListeners("data");
     res.end();
     upstream.destroy();
     finish("cut off");
@@ -54,5 +54,22 @@ export function relayStream(
     res.destroy();
     finish("server gone");
   });
-  upstream.pipe(res);
+  // What arrives in one tick leaves in one write: the head, an event and the stream's end are
+  // usually one packet from the server, and a write each was most of an SSE answer's cost.
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    res.uncork();
+  };
+  upstream.on("data", (chunk: Buffer) => {
+    if (!corked) {
+      corked = true;
+      res.cork();
+      process.nextTick(uncork);
+    }
+    // Backpressure: a full client buffer stops the reading until it drains.
+    if (!res.write(chunk)) upstream.pause();
+  });
+  res.on("drain", () => upstream.resume());
+  upstream.once("end", () => res.end());
 }
