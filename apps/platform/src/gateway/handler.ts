@@ -10,6 +10,7 @@ import type { Services } from "../env.js";
 import { corsHeaders, preflight } from "./cors.js";
 import { forward } from "./forward.js";
 import { requestHeaders, responseHeaders, SESSION_HEADER } from "./headers.js";
+import { readAll } from "./read-all.js";
 import { reply } from "./reply.js";
 import { ServerIds } from "./server-ids.js";
 import { type HostedSession, SessionIds } from "./session-ids.js";
@@ -26,27 +27,6 @@ const header = (req: IncomingMessage, name: string) => {
   const value = req.headers[name];
   return typeof value === "string" ? value : undefined;
 };
-
-/**
- * A whole message, or null past `limit` bytes. Events rather than `for await`: on a path taken
- * twice per call, the async iterator's machinery is measurable.
- */
-function readAll(stream: IncomingMessage, limit: number): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    stream.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        stream.removeAllListeners("data");
-        stream.resume();
-        resolve(null);
-      } else chunks.push(chunk);
-    });
-    stream.once("end", () => resolve(size > limit ? null : Buffer.concat(chunks, size)));
-    stream.once("error", reject);
-  });
-}
 
 /**
  * /mcp/<server>, served below the web framework: a call is relayed, so it is piped through as
