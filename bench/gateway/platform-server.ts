@@ -1,10 +1,10 @@
 // The platform for `npm run bench:gateway`, in its own process: started as `npm start` starts it
 // (startPlatform: the default API-key cache, embedded PGlite in <data dir> unless DATABASE_URL is
 // set), then set up over its HTTP API as apps/platform/src/hosted.integration.test.ts does: a
-// user made admin, example-none registered (the runner deploys it as a child process) and an API
-// key. It announces what the bench needs, including example-none's runtime secret so that the
+// user made admin, a server registered (example-none unless given another folder; the runner
+// deploys it as a child process) and an API key. It announces what the bench needs, including the server's runtime secret so that the
 // bench can sign contexts for the direct route: a throwaway secret of a throwaway platform.
-// Usage: platform-server.ts <data dir>
+// Usage: platform-server.ts <data dir> [server folder, default apps/example-none]
 import { fileURLToPath } from "node:url";
 import { users } from "@gumstack/db";
 import { createLogger } from "@gumstack/log";
@@ -18,8 +18,9 @@ import { PlatformApi, stringAt } from "../shared/platform-api.js";
 import type { GatewayReady } from "./ready.js";
 
 const dataDir = process.argv[2];
-if (!dataDir) throw new Error("usage: platform-server.ts <data dir>");
-const exampleNone = fileURLToPath(new URL("../../apps/example-none", import.meta.url));
+if (!dataDir) throw new Error("usage: platform-server.ts <data dir> [server folder]");
+const folder =
+  process.argv[3] ?? fileURLToPath(new URL("../../apps/example-none", import.meta.url));
 
 // The port is chosen before start-up: the platform's public URL (which it hands to the servers it
 // runs) is built from GUMSTACK_PORT, and port 0 would make it http://127.0.0.1:0.
@@ -40,7 +41,7 @@ const platform = await startPlatform(
 );
 exitWithParent(() => platform.close());
 
-/** A user made admin, example-none registered and running, an API key: what the bench needs. */
+/** A user made admin, the server registered and running, an API key: what the bench needs. */
 async function setUp({ url, services }: RunningPlatform): Promise<GatewayReady> {
   const api = new PlatformApi(url);
   // Accounts are by invitation: one made here, as an admin would with POST /api/invites.
@@ -62,14 +63,15 @@ async function setUp({ url, services }: RunningPlatform): Promise<GatewayReady> 
     .update(users)
     .set({ isAdmin: true })
     .where(eq(users.id, userId as never));
-  const registered = await api.call("POST", "/api/servers", { path: exampleNone });
+  const registered = await api.call("POST", "/api/servers", { path: folder });
   const serverId = stringAt(registered, "id");
+  const name = stringAt(registered, "name");
   const apiKey = stringAt(await api.call("POST", "/api/keys", { name: "bench" }), "key");
   const running = services.runner.status(serverId);
   if (running?.status !== "running" || running.port === undefined || running.pid === undefined)
-    throw new Error(`example-none is not running: ${JSON.stringify(running)}`);
+    throw new Error(`${name} is not running: ${JSON.stringify(running)}`);
   return {
-    gatewayUrl: `${url}/mcp/example-none`,
+    gatewayUrl: `${url}/mcp/${name}`,
     directUrl: `http://127.0.0.1:${running.port}/mcp`,
     apiKey,
     userId,
@@ -84,7 +86,7 @@ async function setUp({ url, services }: RunningPlatform): Promise<GatewayReady> 
 try {
   announce(await setUp(platform));
 } catch (error) {
-  // Stops example-none too: it runs in a process group of its own and would outlive this one.
+  // Stops the hosted server too: it runs in a process group of its own and would outlive this one.
   await platform.close();
   throw error;
 }

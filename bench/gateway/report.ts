@@ -1,8 +1,10 @@
 import { table } from "../shared/table.js";
 import { meanOf, type Round } from "./rounds.js";
 
-export const TARGET_ADDED_P50_MS = 1;
-export const TARGET_THROUGHPUT_RATIO = 0.6;
+// The issue's targets (13): in both modes.
+export const TARGET_ADDED_P50_MS = 0.3;
+export const TARGET_THROUGHPUT_RATIO = 0.8;
+export const TARGET_PLATFORM_CPU_US = 150;
 
 const HEADER = ["calls/s", "p50 ms", "p99 ms", "CPU ms per 1k calls: bench", "platform", "hosted"];
 
@@ -28,27 +30,35 @@ export function roundsTable(rounds: readonly Round[]): string {
   );
 }
 
-/** The comparison with the issue's targets, from the rounds under load. */
-export function verdict(rounds: readonly Round[]): string {
-  const direct = meanOf(rounds, "direct").measured;
-  const gateway = meanOf(rounds, "gateway").measured;
-  const addedP50 = gateway.p50 - direct.p50;
-  const ratio = gateway.callsPerSecond / direct.callsPerSecond;
-  const p50Met = addedP50 <= TARGET_ADDED_P50_MS;
-  const ratioMet = ratio >= TARGET_THROUGHPUT_RATIO;
+/**
+ * The comparison with the issue's targets: what a call adds with nothing queued (one
+ * connection), throughput under load (10 connections; one connection for reference) and the
+ * platform's CPU per relayed call (its user + system time per call in the gateway rounds, less
+ * what it spends per call in the direct rounds; both are in the tables).
+ */
+export function verdict(loaded: readonly Round[], serial: readonly Round[]): string {
   const met = (ok: boolean) => (ok ? "met" : "NOT MET");
+  const ratio = (rounds: readonly Round[]) =>
+    meanOf(rounds, "gateway").measured.callsPerSecond /
+    meanOf(rounds, "direct").measured.callsPerSecond;
+  const addedP50 = meanOf(serial, "gateway").measured.p50 - meanOf(serial, "direct").measured.p50;
+  // The platform also works for the direct calls (the hosted process reports each tool call
+  // to its activity record): what relaying costs is what the gateway rounds add to that.
+  const relayCpu = (rounds: readonly Round[]) =>
+    meanOf(rounds, "gateway").cpu.platform - meanOf(rounds, "direct").cpu.platform;
+  const cpuLoaded = relayCpu(loaded);
+  const cpuSerial = relayCpu(serial);
+  const loadedRatio = ratio(loaded);
   return (
-    `added p50 (gateway - direct): ${addedP50.toFixed(2)} ms   ` +
-    `target <= ${TARGET_ADDED_P50_MS.toFixed(2)} ms: ${met(p50Met)}\n` +
-    `calls/s (gateway / direct):   ${ratio.toFixed(2)}      ` +
-    `target >= ${TARGET_THROUGHPUT_RATIO.toFixed(2)}: ${met(ratioMet)}\n` +
-    `added p99 (gateway - direct): ${(gateway.p99 - direct.p99).toFixed(2)} ms   (no target)\n`
+    `added p50, 1 connection (gateway - direct):  ${addedP50.toFixed(2)} ms   ` +
+    `target <= ${TARGET_ADDED_P50_MS.toFixed(2)} ms: ${met(addedP50 <= TARGET_ADDED_P50_MS)}\n` +
+    `calls/s gateway / direct, 10 connections:    ${loadedRatio.toFixed(2)}      ` +
+    `target >= ${TARGET_THROUGHPUT_RATIO.toFixed(2)}: ${met(loadedRatio >= TARGET_THROUGHPUT_RATIO)}\n` +
+    `calls/s gateway / direct, 1 connection:      ${ratio(serial).toFixed(2)}      (no target)\n` +
+    `platform CPU per relayed call (gateway rounds - direct rounds), 10 connections: ${cpuLoaded.toFixed(0)} µs   ` +
+    `target <= ${TARGET_PLATFORM_CPU_US} µs: ${met(cpuLoaded <= TARGET_PLATFORM_CPU_US)}\n` +
+    `platform CPU per relayed call (gateway rounds - direct rounds), 1 connection:   ${cpuSerial.toFixed(0)} µs   ` +
+    `target <= ${TARGET_PLATFORM_CPU_US} µs: ${met(cpuSerial <= TARGET_PLATFORM_CPU_US)}\n` +
+    `added p99, 10 connections: ${(meanOf(loaded, "gateway").measured.p99 - meanOf(loaded, "direct").measured.p99).toFixed(2)} ms   (no target)\n`
   );
-}
-
-/** What one call adds with nothing queued: the single-connection rounds. */
-export function serialSummary(rounds: readonly Round[]): string {
-  const direct = meanOf(rounds, "direct").measured;
-  const gateway = meanOf(rounds, "gateway").measured;
-  return `added p50 with one connection: ${(gateway.p50 - direct.p50).toFixed(2)} ms (no target)\n`;
 }

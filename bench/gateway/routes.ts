@@ -11,13 +11,24 @@ import type { GatewayReady } from "./ready.js";
 
 export const EXPECTED_TEXT = "Forecast for Oslo: 18° metric (API key missing: set WEATHER_API_KEY)";
 const BODY = toolCall("forecast", { city: "Oslo" });
-const REQUEST_HEADERS = MCP_HEADERS;
 const CHECK_TIMEOUT_MS = 10_000;
 
 export type Route = "direct" | "gateway";
 
+/**
+ * How the client asks: JSON only (the reply comes as one JSON body), or accepting both as the
+ * SDK's client does (the hosted process answers with an SSE stream: the event, then its end).
+ */
+export type Mode = "JSON" | "SSE";
+export const MODES: readonly Mode[] = ["JSON", "SSE"];
+const ACCEPT: Record<Mode, string> = {
+  JSON: "application/json",
+  SSE: MCP_HEADERS.accept,
+};
+
 /** The targets, with `expectBody` still empty: `checkRoutes` fills it in. */
-export function routesTo(ready: GatewayReady): Record<Route, Target> {
+export function routesTo(ready: GatewayReady, mode: Mode): Record<Route, Target> {
+  const headers = { ...MCP_HEADERS, accept: ACCEPT[mode] };
   // A fresh context per request, as the gateway mints one per request (each lives a minute).
   const context = () => ({
     [CONTEXT_HEADER]: mintContext(
@@ -31,7 +42,7 @@ export function routesTo(ready: GatewayReady): Record<Route, Target> {
       name: "direct",
       url: ready.directUrl,
       body: BODY,
-      headers: REQUEST_HEADERS,
+      headers,
       perRequest: context,
       expectBody: "",
     },
@@ -39,7 +50,7 @@ export function routesTo(ready: GatewayReady): Record<Route, Target> {
       name: "gateway",
       url: ready.gatewayUrl,
       body: BODY,
-      headers: { ...REQUEST_HEADERS, authorization: `Bearer ${ready.apiKey}` },
+      headers: { ...headers, authorization: `Bearer ${ready.apiKey}` },
       expectBody: "",
     },
   };
@@ -49,9 +60,9 @@ export function routesTo(ready: GatewayReady): Record<Route, Target> {
  * One call each way must answer the forecast, and both the same reply, which every reply under
  * load must then be; a call without a key or context must get 401 (both ways check the caller).
  */
-export async function checkRoutes(routes: Record<Route, Target>): Promise<void> {
+export async function checkRoutes(routes: Record<Route, Target>, mode: Mode): Promise<void> {
   for (const target of Object.values(routes)) {
-    target.expectBody = await answer(target);
+    target.expectBody = await answer(target, mode);
     await refusesAnonymous(target);
   }
   if (routes.direct.expectBody !== routes.gateway.expectBody) {
@@ -69,20 +80,36 @@ const post = (target: Target, headers: Record<string, string>) =>
     signal: AbortSignal.timeout(CHECK_TIMEOUT_MS),
   });
 
-async function answer(target: Target): Promise<string> {
+async function answer(target: Target, mode: Mode): Promise<string> {
   const response = await post(target, { ...target.headers, ...target.perRequest?.() });
   const text = await response.text();
   if (response.status !== 200) {
     throw new Error(`${target.name}: the check call got ${response.status}: ${text.slice(0, 500)}`);
   }
-  if (toolText(JSON.parse(text)) !== EXPECTED_TEXT) {
+  const type = response.headers.get("content-type") ?? "";
+  const wanted = mode === "SSE" ? "text/event-stream" : "application/json";
+  if (!type.startsWith(wanted)) {
+    throw new Error(`${target.name}: ${mode} mode got ${type}, not ${wanted}`);
+  }
+  if (toolText(JSON.parse(mode === "SSE" ? lastEvent(text) : text)) !== EXPECTED_TEXT) {
     throw new Error(`${target.name}: the check call got another answer: ${text.slice(0, 500)}`);
   }
   return text;
 }
 
+/** The data of an SSE stream's last event. */
+function lastEvent(stream: string): string {
+  const data = stream
+    .split("\n")
+    .filter((line) => line.startsWith("data: "))
+    .at(-1);
+  if (data === undefined) throw new Error(`no event in the stream: ${stream.slice(0, 500)}`);
+  return data.slice("data: ".length);
+}
+
 async function refusesAnonymous(target: Target): Promise<void> {
-  const response = await post(target, REQUEST_HEADERS);
+  const { authorization: _, ...anonymous } = target.headers;
+  const response = await post(target, anonymous);
   await response.arrayBuffer();
   if (response.status !== 401) {
     throw new Error(`${target.name}: a call without credentials got ${response.status}, not 401`);

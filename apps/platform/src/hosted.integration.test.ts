@@ -32,6 +32,7 @@ describe(`hosting example-none through the gateway [${testDriver}]`, () => {
   let url: string;
   let admin: SignedIn;
   let client: Client;
+  let clientKey: string;
   let stopServer: () => Promise<void>;
 
   beforeAll(async () => {
@@ -67,6 +68,11 @@ describe(`hosting example-none through the gateway [${testDriver}]`, () => {
     };
   const forecast = async () =>
     textOf(await client.callTool({ name: "forecast", arguments: { city: "Oslo" } }));
+  /** A new process holds none of the old one's sessions (404): a client initializes again. */
+  const reconnect = async () => {
+    await client.close();
+    client = await connectClient(url, clientKey, "/mcp/example-none");
+  };
 
   it("registers and runs the server, serving its tool to an MCP client through /mcp/<server>", async () => {
     const registered = await api("POST", "/api/servers", { path: exampleNone });
@@ -80,6 +86,7 @@ describe(`hosting example-none through the gateway [${testDriver}]`, () => {
     const { key } = (await (await api("POST", "/api/keys", { name: "test" })).json()) as {
       key: string;
     };
+    clientKey = key;
     client = await connectClient(url, key, "/mcp/example-none");
     expect(await forecast()).toBe(
       "Forecast for Oslo: 18° metric (API key missing: set WEATHER_API_KEY)",
@@ -99,6 +106,7 @@ describe(`hosting example-none through the gateway [${testDriver}]`, () => {
     const redeployed = await api("POST", "/api/servers/example-none/deploy");
     expect(redeployed.status).toBe(200);
     expect(await redeployed.json()).toMatchObject({ status: "running", redeployPending: false });
+    await reconnect();
     expect(await forecast()).toBe("Forecast for Oslo: 18° metric (API key configured)");
   });
 
@@ -129,6 +137,7 @@ describe(`hosting example-none through the gateway [${testDriver}]`, () => {
       error: { code: -32000, message: expect.stringContaining("not running") },
     });
     await eventually(async () => (await summary()).status === "running", 30_000, "the restart");
+    await reconnect();
     expect(await forecast()).toBe("Forecast for Oslo: 18° metric (API key configured)");
     expect(runner.status(server.id)?.restarts).toBeGreaterThanOrEqual(1);
   });

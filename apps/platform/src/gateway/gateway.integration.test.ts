@@ -50,6 +50,7 @@ describe("the gateway's relay", () => {
         return {
           url: upstreamUrl,
           deploymentId: "dep_stub",
+          onCutOff: () => () => {},
           release: () => {
             if (!done) released++;
             done = true;

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { pipeline } from "node:stream";
 import {
   CONTEXT_HEADER,
   crossOriginProblem,
@@ -8,72 +7,43 @@ import {
   runtimeSecretFor,
 } from "@gumstack/runtime";
 import type { Services } from "../env.js";
+import { corsHeaders, preflight } from "./cors.js";
 import { forward } from "./forward.js";
+import { requestHeaders, responseHeaders, SESSION_HEADER } from "./headers.js";
+import { readAll } from "./read-all.js";
+import { reply } from "./reply.js";
 import { ServerIds } from "./server-ids.js";
+import { type HostedSession, SessionIds } from "./session-ids.js";
+import { relayStream } from "./stream.js";
 
-// What the gateway passes on, each way; everything else (cookies, the caller's key) stays here.
-const REQUEST_HEADERS = [
-  "content-type",
-  "accept",
-  "mcp-protocol-version",
-  "last-event-id",
-  "origin",
-];
-const RESPONSE_HEADERS = ["content-type", "cache-control", "allow"];
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 /** Answers with a length up to this are read whole and sent in one write; larger ones stream. */
 const MAX_BUFFERED_REPLY = 1024 * 1024;
-const PATH = /^\/mcp\/([a-z0-9][a-z0-9-]{0,62})\/?(?:\?.*)?$/;
+// The server's name, then any query, which passes on as it is.
+const PATH = /^\/mcp\/([a-z0-9][a-z0-9-]{0,62})\/?(\?.*)?$/;
+const NO_SESSION = "Session not found: initialize again";
 
 const header = (req: IncomingMessage, name: string) => {
   const value = req.headers[name];
   return typeof value === "string" ? value : undefined;
 };
 
-function reply(
-  res: ServerResponse,
-  status: number,
-  code: number,
-  message: string,
-  headers: Record<string, string> = {},
-) {
-  res.writeHead(status, { "content-type": "application/json", ...headers });
-  res.end(JSON.stringify({ jsonrpc: "2.0", id: null, error: { code, message } }));
-}
-
-/**
- * A whole message, or null past `limit` bytes. Events rather than `for await`: on a path taken
- * twice per call, the async iterator's machinery is measurable.
- */
-function readAll(stream: IncomingMessage, limit: number): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    stream.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        stream.removeAllListeners("data");
-        stream.resume();
-        resolve(null);
-      } else chunks.push(chunk);
-    });
-    stream.once("end", () => resolve(size > limit ? null : Buffer.concat(chunks, size)));
-    stream.once("error", reject);
-  });
-}
-
 /**
  * /mcp/<server>, served below the web framework: a call is relayed, so it is piped through as
  * bytes with no Request or Response objects built for it (that was most of the gateway's cost).
- * It authenticates the API key, mints a signed context (user, server, request; 15 minutes at most) and
- * relays to the server's running process; the lease keeps that process alive through a
- * redeploy until the answer is done. Returns false for any other path.
+ * All of Streamable HTTP passes: POST answered as JSON or as an SSE stream, GET streams, DELETE,
+ * and any method, body or `Mcp-*` header it does not know. It answers CORS preflights, refuses
+ * other sites' pages, authenticates the API key, routes a session to the deployment that holds
+ * it, mints a signed context (user, server, request; 15 minutes at most) and relays to the server's
+ * running process; the lease keeps that process alive through a redeploy until the answer is
+ * done, or the drain's deadline cuts it off. Returns false for any other path.
  */
 export function createGateway(
   services: Services,
 ): (req: IncomingMessage, res: ServerResponse) => boolean {
   const { apiKeys, database, runner, vault, now, log, mcpOrigins } = services;
   const serverIds = new ServerIds(database.db, now);
+  const sessionIds = new SessionIds(vault);
   const secrets = new Map<string, string>();
   const secretOf = (serverId: string) => {
     let secret = secrets.get(serverId);
@@ -84,10 +54,16 @@ export function createGateway(
     return secret;
   };
 
-  async function relay(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
+  async function relay(
+    req: IncomingMessage,
+    res: ServerResponse,
+    name: string,
+    query: string,
+  ): Promise<void> {
+    const origin = header(req, "origin");
     // Before the key: a page on another site must not use a browser's reach (DNS rebinding).
     const crossOrigin = crossOriginProblem(
-      { origin: req.headers.origin, secFetchSite: header(req, "sec-fetch-site") },
+      { origin, secFetchSite: header(req, "sec-fetch-site") },
       mcpOrigins,
     );
     if (crossOrigin) {
@@ -98,21 +74,35 @@ export function createGateway(
         `Forbidden: ${crossOrigin} (GUMSTACK_MCP_ALLOWED_ORIGINS lists the browser origins allowed)`,
       );
     }
+    const method = req.method ?? "GET";
+    if (method === "OPTIONS") return preflight(req, res, origin);
+    // An allowed origin's page may read every answer from here on, errors included.
+    const cors = (): Record<string, string> =>
+      origin === undefined ? {} : corsHeaders(origin, {});
     const userId = await apiKeys.verify(req.headers.authorization);
     if (userId === null) {
       return reply(res, 401, -32001, "Unauthorized: send Authorization: Bearer <your API key>", {
+        ...cors(),
         "www-authenticate": 'Bearer realm="gumstack"',
       });
     }
     const serverId = await serverIds.byName(name);
-    if (!serverId) return reply(res, 404, -32001, `no server named ${name}`);
-    const method = req.method ?? "GET";
+    if (!serverId) return reply(res, 404, -32001, `no server named ${name}`, cors());
+    const owner = { userId, serverId };
+    const given = header(req, SESSION_HEADER);
+    let session: HostedSession | undefined;
+    if (given !== undefined) {
+      // Forged, another user's or another server's: as unknown as an ended one.
+      session = sessionIds.open(owner, given);
+      if (!session) return reply(res, 404, -32001, NO_SESSION, cors());
+    }
     // MCP bodies are small JSON: read whole (bounded), then sent with a length, not chunked.
     const body =
       method === "GET" || method === "HEAD" ? undefined : await readAll(req, MAX_BODY_BYTES);
     if (body === null) {
       // The rest is not read: this connection cannot carry another request.
       return reply(res, 413, -32000, `Payload Too Large: at most ${MAX_BODY_BYTES} bytes`, {
+        ...cors(),
         connection: "close",
       });
     }
@@ -123,52 +113,92 @@ export function createGateway(
         503,
         -32000,
         `${name} is not running right now (starting, restarting or stopped); try again shortly`,
+        cors(),
       );
+    if (session && session.deploymentId !== lease.deploymentId) {
+      // The process that held it was replaced: the client starts a session on the new one.
+      lease.release();
+      return reply(res, 404, -32001, `${NO_SESSION} (${name} was redeployed)`, cors());
+    }
     const requestId = randomUUID();
-    const headers: Record<string, string> = {
+    const headers = requestHeaders(req.headers, {
       [CONTEXT_HEADER]: mintContext(secretOf(serverId), { userId, serverId, requestId }, now()),
       "x-request-id": requestId,
-    };
-    for (const name of REQUEST_HEADERS) {
-      const value = header(req, name);
-      if (value !== undefined) headers[name] = value;
-    }
-    const hungUp = new AbortController();
-    res.once("close", () => {
-      if (!res.writableFinished) hungUp.abort();
     });
+    if (session) headers[SESSION_HEADER] = session.hostedId;
+    const { request: outgoing, response } = forward(
+      lease.url,
+      `/mcp${query}`,
+      method,
+      headers,
+      body,
+    );
+    // Until the answer's head is in: the client leaving, or the drain's deadline, ends the wait.
+    let cut = false;
+    let gone = false;
+    const hangUp = () => {
+      gone = true;
+      outgoing.destroy();
+    };
+    const cutOff = () => {
+      cut = true;
+      outgoing.destroy();
+    };
+    res.once("close", hangUp);
+    const stopListening = lease.onCutOff(cutOff);
+    const settle = () => {
+      res.removeListener("close", hangUp);
+      stopListening();
+    };
     try {
-      const upstream = await forward(`${lease.url}/mcp`, method, headers, body, hungUp.signal);
+      const upstream = await response;
       upstream.once("close", () => lease.release());
-      const out: Record<string, string> = {};
-      for (const header of RESPONSE_HEADERS) {
-        const value = upstream.headers[header];
-        if (typeof value === "string") out[header] = value;
+      const out = responseHeaders(upstream.headers, cors());
+      const hosted = upstream.headers[SESSION_HEADER];
+      if (typeof hosted === "string") {
+        out[SESSION_HEADER] =
+          session?.hostedId === hosted && given !== undefined
+            ? given
+            : sessionIds.mint(owner, { deploymentId: lease.deploymentId, hostedId: hosted });
       }
+      const status = upstream.statusCode ?? 502;
       const length = Number(upstream.headers["content-length"]);
       if (Number.isSafeInteger(length) && length <= MAX_BUFFERED_REPLY) {
         // A whole JSON answer (the usual case): head and body leave in one write, not chunked.
-        const reply = await readAll(upstream, length);
-        if (reply === null) throw new Error("the server sent more than its content-length");
-        out["content-length"] = String(reply.length);
-        res.writeHead(upstream.statusCode ?? 502, out);
-        res.end(reply);
+        const whole = await readAll(upstream, length);
+        if (whole === null) throw new Error("the server sent more than its content-length");
+        out["content-length"] = String(whole.length);
+        settle();
+        res.writeHead(status, out);
+        res.end(whole);
         return;
       }
-      res.writeHead(upstream.statusCode ?? 502, out);
-      // A stream (SSE) is passed on as it comes. pipeline, not pipe: a server that dies
-      // mid-answer must not leave the client hanging.
-      pipeline(upstream, res, (error) => {
-        if (error) log.debug("a relayed answer ended early", { server: name, requestId, error });
+      settle();
+      // No proxy after us may hold events back. The head leaves with the first event when that
+      // came with it (one write), else at once: a GET stream may have nothing to say for
+      // minutes, and its client waits for the head.
+      if (out["content-type"]?.startsWith("text/event-stream")) out["x-accel-buffering"] = "no";
+      res.writeHead(status, out);
+      if (upstream.readableLength === 0) res.flushHeaders();
+      relayStream(upstream, res, lease, (how, error) => {
+        if (how !== "ended")
+          log.debug("a relayed stream ended early", { server: name, requestId, how, error });
       });
     } catch (error) {
+      settle();
       lease.release();
-      if (hungUp.signal.aborted) {
+      if (gone) {
         log.debug("the client went away before the server answered", { server: name, requestId });
         return;
       }
+      if (cut) {
+        if (!res.headersSent)
+          reply(res, 503, -32000, `${name} was redeployed while this call ran; try again`, cors());
+        else res.destroy();
+        return;
+      }
       log.warn("gateway could not reach a server", { server: name, requestId, error });
-      if (!res.headersSent) reply(res, 502, -32000, `${name} did not answer; try again`);
+      if (!res.headersSent) reply(res, 502, -32000, `${name} did not answer; try again`, cors());
       else res.destroy();
     }
   }
@@ -176,7 +206,7 @@ export function createGateway(
   return function gateway(req, res) {
     const match = PATH.exec(req.url ?? "");
     if (!match?.[1]) return false;
-    relay(req, res, match[1]).catch((error: unknown) => {
+    relay(req, res, match[1], match[2] ?? "").catch((error: unknown) => {
       log.error("gateway error", { error });
       if (!res.headersSent) reply(res, 500, -32603, "something went wrong on our side");
       else res.destroy();

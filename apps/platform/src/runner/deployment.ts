@@ -20,6 +20,8 @@ import type {
 
 // How many output lines a failed deploy's error carries.
 const FAILURE_TAIL_LINES = 20;
+// After a drain's deadline, how long lease holders get to close what they still hold.
+const CUT_OFF_GRACE_MS = 1_000;
 
 export interface DeploymentSettings {
   log: Logger;
@@ -134,10 +136,14 @@ export class Deployment {
     this.stopping.abort();
     clearTimeout(this.restartTimer);
     if (!(await this.inFlight.idle(this.settings.drainTimeoutMs))) {
-      this.settings.log.warn("drain timed out: stopping with requests in flight", {
+      this.settings.log.warn("drain timed out: cutting off the requests and streams in flight", {
         ...this.fields(),
         inFlight: this.inFlight.size,
       });
+      // Their holders close them and release; a moment for that, so the process is not
+      // terminated under answers that are being ended cleanly.
+      this.inFlight.cutOff();
+      await this.inFlight.idle(CUT_OFF_GRACE_MS);
     }
     await this.process?.terminate(this.settings.stopGraceMs);
     // Stopped means its last words are in the logs too.

@@ -78,6 +78,12 @@ export interface Lease {
   /** `http://127.0.0.1:<port>`, without a trailing slash. */
   readonly url: string;
   readonly deploymentId: string;
+  /**
+   * `listener` runs once when the deployment's drain runs out of time (at once if it has): a
+   * holder still streaming (an open GET, a long SSE answer) ends it and releases, so a
+   * redeploy's drain stays bounded. Returns the function that removes the listener.
+   */
+  onCutOff(listener: () => void): () => void;
   /** Idempotent. Until every lease is released, a replaced deployment keeps running. */
   release(): void;
 }

@@ -35,7 +35,13 @@ export function inProcessRunner(): Runner & { serveAt(url: string): void } {
     acquire(serverId): Lease | undefined {
       const deployment = serving.get(serverId);
       if (!deployment || url === undefined) return undefined;
-      return { url, deploymentId: deployment.deploymentId, release() {} };
+      return {
+        url,
+        deploymentId: deployment.deploymentId,
+        // Never drained: its one "process" is this test's.
+        onCutOff: () => () => {},
+        release() {},
+      };
     },
     async stop(serverId) {
       serving.delete(serverId);

@@ -81,7 +81,8 @@ export async function callTool(
     headers: {
       authorization: `Bearer ${apiKey}`,
       "content-type": "application/json",
-      accept: "application/json, text/event-stream",
+      // JSON only: a client that accepts both gets its reply as an SSE stream now.
+      accept: "application/json",
       "mcp-protocol-version": "2025-06-18",
     },
     body: JSON.stringify({
