@@ -4,7 +4,12 @@ import { findPlaintext, repoRoot, testDriver } from "@gumstack/db/testing";
 import { startTestAuthServer, type TestAuthServer } from "@gumstack/oauth/testing";
 import { issueTicket } from "@gumstack/runtime";
 import { connectClient, cookiesOf, freePort, textOf } from "@gumstack/sdk/testing";
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import {
+  ElicitationCompleteNotificationSchema,
+  UrlElicitationRequiredError,
+} from "@modelcontextprotocol/sdk/types.js";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callOver, type SignedIn, type TestPlatform, testPlatform } from "./testing/api-client.js";
@@ -200,6 +205,48 @@ describe(`hosted oauth through the platform's /auth/callback [${testDriver}]`, (
     expect(finished.status).toBe(400);
     expect(await finished.text()).toContain("started for another account");
     expect((await platform.database.db.select().from(connections)).length).toBe(before);
+  });
+
+  it("sends a URL-mode client the link as a URL elicitation, and tells its session once connected", async () => {
+    const dora = await platform.signUp("dora@example.com");
+    const { key } = (await (await api(dora, "POST", "/api/keys", { name: "url" })).json()) as {
+      key: string;
+    };
+    const completed: string[] = [];
+    let onCompleted: (id: string) => void = () => {};
+    const urlClient = new Client(
+      { name: "url-client", version: "1.0.0" },
+      { capabilities: { elicitation: { url: {} } } },
+    );
+    urlClient.setNotificationHandler(ElicitationCompleteNotificationSchema, (n) => {
+      completed.push(n.params.elicitationId);
+      onCompleted(n.params.elicitationId);
+    });
+    await urlClient.connect(
+      new StreamableHTTPClientTransport(new URL(`${url}/mcp/example-oauth`), {
+        requestInit: { headers: { Authorization: `Bearer ${key}` } },
+      }),
+    );
+    cleanups.push(() => urlClient.close());
+    const error = await urlClient.callTool({ name: "whoami", arguments: {} }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(UrlElicitationRequiredError);
+    const [elicitation] = (error as UrlElicitationRequiredError).elicitations;
+    if (elicitation?.mode !== "url") throw new Error("expected a url-mode elicitation");
+    expect(elicitation.url).toMatch(/\/auth\/start\/example-oauth\?ticket=/);
+    // Through the gateway, to the process, back to this client's session.
+    const told = new Promise<string>((resolve) => {
+      onCompleted = resolve;
+    });
+    const done = await connect(await open(elicitation.url, dora), "dora", dora);
+    expect(done.status).toBe(200);
+    expect(await told).toBe(elicitation.elicitationId);
+    expect(completed).toEqual([elicitation.elicitationId]);
+    expect(textOf(await urlClient.callTool({ name: "whoami", arguments: {} }))).toMatch(
+      /^Connected as dora;/,
+    );
   });
 
   it("refuses connect starts past the per-user limit with a page saying when to come back", async () => {
