@@ -18,6 +18,7 @@ export {
   withDeadline,
 } from "./deadline.js";
 export { formValues, readFieldValues, saveFieldValues } from "./field-values.js";
+export { MCP_METHODS, mcpCorsHeaders, mcpPreflightHeaders } from "./mcp-cors.js";
 export { openStore, type Store } from "./open-store.js";
 export { crossOriginProblem, originsOf, type RequestOrigin } from "./origin.js";
 export { flowPageHeaders, pageHeaders } from "./page-headers.js";

@@ -3,11 +3,12 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import {
   CONTEXT_HEADER,
   crossOriginProblem,
+  mcpCorsHeaders,
   mintContext,
   runtimeSecretFor,
 } from "@gumstack/runtime";
 import type { Services } from "../env.js";
-import { corsHeaders, preflight } from "./cors.js";
+import { preflight } from "./cors.js";
 import { forward } from "./forward.js";
 import { requestHeaders, responseHeaders, SESSION_HEADER } from "./headers.js";
 import { readAll } from "./read-all.js";
@@ -77,8 +78,7 @@ export function createGateway(
     const method = req.method ?? "GET";
     if (method === "OPTIONS") return preflight(req, res, origin);
     // An allowed origin's page may read every answer from here on, errors included.
-    const cors = (): Record<string, string> =>
-      origin === undefined ? {} : corsHeaders(origin, {});
+    const cors = (): Record<string, string> => (origin === undefined ? {} : mcpCorsHeaders(origin));
     const userId = await apiKeys.verify(req.headers.authorization);
     if (userId === null) {
       return reply(res, 401, -32001, "Unauthorized: send Authorization: Bearer <your API key>", {

@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "@gumstack/log";
-import { crossOriginProblem } from "@gumstack/runtime";
+import { crossOriginProblem, MCP_METHODS } from "@gumstack/runtime";
 import type { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { isInitializeRequest, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { type CallContext, type CredentialSource, callContext } from "../../context.js";
 import { CallerText, redactReply } from "../redact.js";
-import { corsHeaders, jsonRpcError, MCP_METHODS, preflight, watchBody } from "./http.js";
+import { corsHeaders, jsonRpcError, preflight, watchBody } from "./http.js";
 import type { Channel, Finish, Router } from "./router.js";
 import { type Session, type Sessions, SessionsFullError } from "./sessions.js";
 import { StatelessExchange } from "./stateless.js";
@@ -69,7 +69,7 @@ export async function handleMcpRequest(endpoint: McpEndpoint, request: Request):
     if (problem) return jsonRpcError(403, -32000, `Forbidden: ${problem}`);
   }
   const cors = corsHeaders(origin);
-  if (request.method === "OPTIONS") return preflight(origin);
+  if (request.method === "OPTIONS") return preflight(request);
   if (!["POST", "GET", "DELETE"].includes(request.method)) {
     return jsonRpcError(405, -32000, "Method not allowed", { ...cors, allow: MCP_METHODS });
   }

@@ -1,3 +1,5 @@
+import { mcpCorsHeaders, mcpPreflightHeaders } from "@gumstack/runtime";
+
 /** JSON-RPC errors at the HTTP level: the shape the SDK's transport answers with too. */
 export function jsonRpcError(
   status: number,
@@ -8,21 +10,6 @@ export function jsonRpcError(
   return Response.json({ jsonrpc: "2.0", id: null, error: { code, message } }, { status, headers });
 }
 
-export const MCP_METHODS = "GET, POST, DELETE, OPTIONS";
-const ALLOWED_HEADERS =
-  "Authorization, Content-Type, Accept, Mcp-Session-Id, Mcp-Protocol-Version, Last-Event-ID, Mcp-Method, Mcp-Name";
-const EXPOSED_HEADERS = "Mcp-Session-Id, WWW-Authenticate";
-
-/** What a browser page of an allowed origin may read of an answer (sessions, challenges). */
-export function corsHeaders(origin: string | null): Record<string, string> {
-  if (origin === null) return {};
-  return {
-    "access-control-allow-origin": origin,
-    "access-control-expose-headers": EXPOSED_HEADERS,
-    vary: "Origin",
-  };
-}
-
 /** An event stream's head: never cached, never held back by a proxy in between. */
 export const SSE_HEADERS = {
   "content-type": "text/event-stream",
@@ -30,16 +17,17 @@ export const SSE_HEADERS = {
   "x-accel-buffering": "no",
 };
 
+/** What a browser page of an allowed origin may read of an answer (sessions, challenges). */
+export function corsHeaders(origin: string | null): Record<string, string> {
+  return origin === null ? {} : mcpCorsHeaders(origin);
+}
+
 /** A CORS preflight, answered before authentication: it carries no credentials by design. */
-export function preflight(origin: string | null): Response {
+export function preflight(request: Request): Response {
+  const origin = request.headers.get("origin") ?? undefined;
   return new Response(null, {
     status: 204,
-    headers: {
-      ...corsHeaders(origin),
-      "access-control-allow-methods": MCP_METHODS,
-      "access-control-allow-headers": ALLOWED_HEADERS,
-      "access-control-max-age": "600",
-    },
+    headers: mcpPreflightHeaders(origin, request.headers.get("access-control-request-headers")),
   });
 }
 

@@ -213,7 +213,7 @@ describe(`the standalone host's /mcp on the wire [${testDriver}]`, () => {
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get("access-control-expose-headers")).toContain("Mcp-Session-Id");
     expect(preflight.headers.get("access-control-expose-headers")).toContain("WWW-Authenticate");
-    expect(preflight.headers.get("access-control-allow-headers")).toContain("Mcp-Session-Id");
+    expect(preflight.headers.get("access-control-allow-headers")).toContain("mcp-session-id");
     const foreign = await post(call(1, "echo", { text: "x" }), { origin: "http://evil.example" });
     expect(foreign.status).toBe(403);
   });
