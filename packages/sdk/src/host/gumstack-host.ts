@@ -81,7 +81,7 @@ const urlOf = (host: string, port: number) =>
 interface Started {
   /** Standalone only: a hosted server keeps no store of its own. */
   services: HostServices | undefined;
-  app: { fetch: (request: Request) => Response | Promise<Response> };
+  app: { fetch: (request: Request, env?: unknown) => Response | Promise<Response> };
   runtime: RuntimeConfig;
   log: Logger;
 }
@@ -353,9 +353,12 @@ export class GumstackHost {
     return services;
   }
 
-  /** A fetch handler, to mount the host inside another HTTP server. */
-  readonly fetch = async (request: Request): Promise<Response> =>
-    (await this.start()).app.fetch(request);
+  /**
+   * A fetch handler, to mount the host inside another HTTP server. `env` is the server's
+   * bindings (@hono/node-server's `{ incoming, outgoing }`), passed on when there are any.
+   */
+  readonly fetch = async (request: Request, env?: unknown): Promise<Response> =>
+    (await this.start()).app.fetch(request, env);
 
   /** Creates a user and their first API key (returned once); what `users add` does. */
   async addUser(name: string): Promise<{ userId: Id<"user">; apiKey: string }> {

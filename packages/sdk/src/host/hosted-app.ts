@@ -14,6 +14,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { ServerConfig } from "../config.js";
 import type { HostedCredentialSource } from "./hosted-source.js";
 import { handleMcpRequest, type McpEndpoint } from "./streamable/endpoint.js";
+import { nodeHangUp } from "./streamable/http.js";
 import type { Router } from "./streamable/router.js";
 import type { Sessions } from "./streamable/sessions.js";
 import type { UrlElicitations } from "./url-elicitations.js";
@@ -67,7 +68,7 @@ export function createHostedApp(o: HostedOptions): Hono {
     },
   };
   const app = new Hono();
-  app.all("/mcp", (c) => handleMcpRequest(endpoint, c.req.raw));
+  app.all("/mcp", (c) => handleMcpRequest(endpoint, c.req.raw, nodeHangUp(c.env)));
   const expected = digest(`Bearer ${o.runtimeSecret}`);
   app.use("/internal/*", async function onlyThePlatform(c, next) {
     // Only the platform knows this server's runtime secret.

@@ -55,16 +55,19 @@ export async function streamingPlatform(runner: { drainTimeoutMs?: number } = {}
       );
       return { url: `http://127.0.0.1:${port}/mcp`, headers: { [CONTEXT_HEADER]: context } };
     },
-    /** Waits for a line of the serving deployment's output (or any kept one's) to match. */
-    async printed(pattern: RegExp, times = 1): Promise<void> {
-      const until = Date.now() + WAIT_MS;
+    /**
+     * Waits (up to `waitMs`) for a line of the serving deployment's output (or any kept one's)
+     * to match `times` times; rejects past it.
+     */
+    async printed(pattern: RegExp, times = 1, waitMs = WAIT_MS): Promise<void> {
+      const until = Date.now() + waitMs;
       const count = () =>
         running
           .deployments(server.id)
           .flatMap((d) => running.logs(d.deploymentId))
           .filter((line) => pattern.test(line.text)).length;
       while (count() < times) {
-        if (Date.now() > until) throw new Error(`the server never printed ${pattern} ${times}x`);
+        if (Date.now() >= until) throw new Error(`the server never printed ${pattern} ${times}x`);
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     },

@@ -5,7 +5,7 @@ import type { WebStandardStreamableHTTPServerTransport } from "@modelcontextprot
 import { isInitializeRequest, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { type CallContext, type CredentialSource, callContext } from "../../context.js";
 import { CallerText, redactReply } from "../redact.js";
-import { corsHeaders, jsonRpcError, preflight, watchBody } from "./http.js";
+import { corsHeaders, type HangUp, jsonRpcError, preflight, watchBody } from "./http.js";
 import type { Channel, Finish, Router } from "./router.js";
 import { type Session, type Sessions, SessionsFullError } from "./sessions.js";
 import { StatelessExchange } from "./stateless.js";
@@ -59,7 +59,11 @@ export function redactingFinish(log: Logger): (request: JSONRPCMessage) => Finis
  * SDK's transport speaks the wire; this decides who may, which session, and who the request is
  * for (the call context every tool's getCredentials() reads).
  */
-export async function handleMcpRequest(endpoint: McpEndpoint, request: Request): Promise<Response> {
+export async function handleMcpRequest(
+  endpoint: McpEndpoint,
+  request: Request,
+  onHangUp: HangUp = signalHangUp(request),
+): Promise<Response> {
   const origin = request.headers.get("origin");
   if (endpoint.origins) {
     const problem = crossOriginProblem(
@@ -132,6 +136,7 @@ export async function handleMcpRequest(endpoint: McpEndpoint, request: Request):
     return serveStateless(endpoint, request, callOf(endpoint, identity, request), body, {
       streams,
       cors,
+      onHangUp,
     });
   } else {
     return jsonRpcError(
@@ -149,7 +154,7 @@ export async function handleMcpRequest(endpoint: McpEndpoint, request: Request):
     // A client gone from a JSON answer: its calls stop. A stream can be resumed: they go on.
     if (current.json) endpoint.router.cancelAll(channel, "the client closed the request");
   };
-  request.signal.addEventListener("abort", hungUp, { once: true });
+  const forget = onHangUp(hungUp);
   let response: Response;
   try {
     response = await callContext.run(call, () =>
@@ -169,7 +174,7 @@ export async function handleMcpRequest(endpoint: McpEndpoint, request: Request):
     else await endpoint.sessions.end(opened);
   }
   return watchBody(response, cors, (how) => {
-    request.signal.removeEventListener("abort", hungUp);
+    forget();
     current.busy--;
     current.lastSeen = Date.now();
     if (how === "cancelled") hungUp();
@@ -204,32 +209,50 @@ async function serveStateless(
   request: Request,
   call: CallContext,
   body: unknown,
-  { streams, cors }: { streams: boolean; cors: Record<string, string> },
+  { streams, cors, onHangUp }: { streams: boolean; cors: Record<string, string>; onHangUp: HangUp },
 ): Promise<Response> {
-  const hungUp = () => exchange.abandon();
   const exchange: StatelessExchange = new StatelessExchange({
     sse: streams,
-    headers: visibleHeaders(request),
+    headers: lazyHeaders(request),
     done: () => {
-      request.signal.removeEventListener("abort", hungUp);
+      forget();
       // Detaching cancels whatever of it is still running.
       void exchange.close();
     },
   });
-  request.signal.addEventListener("abort", hungUp, { once: true });
+  const forget = onHangUp(() => exchange.abandon());
   await endpoint.router.attach({ transport: exchange }, redactingFinish(endpoint.log));
   return callContext.run(call, () =>
     exchange.handle(body, request.headers.get("mcp-protocol-version"), cors),
   );
 }
 
-/** The request's headers as its tools may read them: not the caller's key, cookie or context. */
-function visibleHeaders(request: Request): Record<string, string> {
-  const headers: Record<string, string> = {};
-  request.headers.forEach((value, name) => {
-    if (!HIDDEN_HEADERS.includes(name)) headers[name] = value;
+/**
+ * The request's headers as its tools may read them (`extra.requestInfo.headers`): not the
+ * caller's key, cookie or context. Built only if a tool reads them: most never do.
+ */
+function lazyHeaders(request: Request): Record<string, string> {
+  let headers: Record<string, string> | undefined;
+  return new Proxy({} as Record<string, string>, {
+    get: (_, name) => visible()[name as string],
+    has: (_, name) => name in visible(),
+    ownKeys: () => Reflect.ownKeys(visible()),
+    getOwnPropertyDescriptor: (_, name) => Reflect.getOwnPropertyDescriptor(visible(), name),
   });
-  return headers;
+  function visible(): Record<string, string> {
+    if (headers) return headers;
+    headers = {};
+    for (const [name, value] of request.headers)
+      if (!HIDDEN_HEADERS.includes(name)) headers[name] = value;
+    return headers;
+  }
+}
+
+function signalHangUp(request: Request): HangUp {
+  return (listener) => {
+    request.signal.addEventListener("abort", listener, { once: true });
+    return () => request.signal.removeEventListener("abort", listener);
+  };
 }
 
 async function readBody(request: Request): Promise<string | null> {

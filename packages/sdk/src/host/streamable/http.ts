@@ -1,4 +1,25 @@
+import type { ServerResponse } from "node:http";
 import { mcpCorsHeaders, mcpPreflightHeaders } from "@gumstack/runtime";
+
+/**
+ * Calls `listener` if the client goes away before its answer is sent; returns what stops
+ * listening. Served by Node, a route passes the one of its response (nodeHangUp): a Request's
+ * `signal` costs an AbortController per request there.
+ */
+export type HangUp = (listener: () => void) => () => void;
+
+/** The hang-up of a request served by @hono/node-server, from its bindings; else undefined. */
+export function nodeHangUp(env: unknown): HangUp | undefined {
+  const outgoing = (env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+  if (!outgoing) return undefined;
+  return (listener) => {
+    const closed = () => {
+      if (!outgoing.writableFinished) listener();
+    };
+    outgoing.once("close", closed);
+    return () => outgoing.off("close", closed);
+  };
+}
 
 /** JSON-RPC errors at the HTTP level: the shape the SDK's transport answers with too. */
 export function jsonRpcError(

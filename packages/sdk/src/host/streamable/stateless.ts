@@ -16,6 +16,8 @@ import { jsonRpcError, KEEP_ALIVE_MS, SSE_HEADERS, watchedStream } from "./http.
  * that comes is sent at once, never held back.
  */
 const FIRST_EVENT_WAIT_MS = 250;
+/** Events a stream holds for a client that reads slower than its tool sends. */
+const QUEUED_BYTES = 64 * 1024;
 
 const encoder = new TextEncoder();
 const event = (message: JSONRPCMessage) => `event: message\ndata: ${JSON.stringify(message)}\n\n`;
@@ -60,6 +62,8 @@ export class StatelessExchange implements Transport {
   private batch = false;
   private cors: Record<string, string> = {};
   private timer?: ReturnType<typeof setTimeout>;
+  /** Resolves a send waiting for room in the stream (see roomToSend). */
+  private room: (() => void) | undefined;
   private over = false;
 
   constructor(private readonly o: StatelessOptions) {}
@@ -115,13 +119,28 @@ export class StatelessExchange implements Transport {
     } else if (this.stream) {
       this.stream.enqueue(encoder.encode(event(message)));
       if (last) this.stream.close();
+      else await this.roomToSend();
     } else if (last) {
       // The whole stream is known before it started (a quick tool): sent as one body.
       this.settle(new Response(event(message), { status: 200, headers: this.sseHeaders() }));
     } else {
       this.openStream()?.enqueue(encoder.encode(event(message)));
+      await this.roomToSend();
     }
     if (last) this.end("ended");
+  }
+
+  /**
+   * Backpressure: a tool that sends faster than its client reads waits here (its
+   * `sendNotification` does not resolve) until the stream has room again, so this process
+   * holds at most QUEUED_BYTES of its events, however many it sends.
+   */
+  private async roomToSend(): Promise<void> {
+    while (!this.over && (this.stream?.desiredSize ?? 1) <= 0) {
+      await new Promise<void>((resolve) => {
+        this.room = resolve;
+      });
+    }
   }
 
   /** Its client went away before the answer: nothing more is sent. */
@@ -161,21 +180,32 @@ export class StatelessExchange implements Transport {
   private openStream(): ReadableStreamDefaultController<Uint8Array> | undefined {
     if (this.stream || this.over) return this.stream;
     const body = watchedStream(
-      new ReadableStream<Uint8Array>({
-        start: (controller) => {
-          this.stream = controller;
+      new ReadableStream<Uint8Array>(
+        {
+          start: (controller) => {
+            this.stream = controller;
+          },
+          pull: () => this.wake(),
+          cancel: () => this.end("cancelled"),
         },
-        cancel: () => this.end("cancelled"),
-      }),
+        new ByteLengthQueuingStrategy({ highWaterMark: QUEUED_BYTES }),
+      ),
       { keepAliveMs: KEEP_ALIVE_MS },
     );
     this.settle(new Response(body, { status: 200, headers: this.sseHeaders() }));
     return this.stream;
   }
 
+  private wake(): void {
+    const room = this.room;
+    this.room = undefined;
+    room?.();
+  }
+
   private end(how: "ended" | "cancelled"): void {
     if (this.over) return;
     this.over = true;
+    this.wake();
     this.o.done(how);
   }
 }

@@ -8,7 +8,8 @@
 //   headers                the request headers the tool saw, as JSON
 //   announce               has the server send tools/list_changed, outside any request
 //   flood { count, size }  `count` progress notifications of `size` bytes each, as fast as it can;
-//                          prints "flood sent <count>" once the last is handed to the transport
+//                          prints "flood started", and "flood sent <count>" once the last is
+//                          handed to the transport
 //   pulse { count, everyMs } `count` progress notifications, `everyMs` apart, each carrying the
 //                          moment it was sent (performance.timeOrigin + now(), ms) as its
 //                          message: for bench/streaming.bench.ts
@@ -116,6 +117,7 @@ mcp.registerTool(
   async ({ count, size }, extra) => {
     const token = extra._meta?.progressToken ?? "flood";
     const padding = "x".repeat(size);
+    process.stdout.write("flood started\n");
     for (let progress = 1; progress <= count; progress++) {
       await extra.sendNotification({
         method: "notifications/progress",
