@@ -1,7 +1,12 @@
 import { fileURLToPath } from "node:url";
 import { connections, type Id, newId, users } from "@gumstack/db";
 import { repoRoot, testDriver } from "@gumstack/db/testing";
-import { mintContext, runtimeSecretFor, saveFieldValues } from "@gumstack/runtime";
+import {
+  MAX_CONTEXT_TTL_MS,
+  mintContext,
+  runtimeSecretFor,
+  saveFieldValues,
+} from "@gumstack/runtime";
 import { describeProvider } from "@gumstack/runtime/internal-api";
 import { generateKeySpec, parseKeyRing, Vault } from "@gumstack/vault";
 import { eq } from "drizzle-orm";
@@ -108,7 +113,10 @@ describe(`the credentials API for hosted servers [${testDriver}]`, () => {
   });
 
   it("refuses an expired context", async () => {
-    const response = await ask({ secret, context: context(serverId, Date.now() - 61_000) });
+    const response = await ask({
+      secret,
+      context: context(serverId, Date.now() - MAX_CONTEXT_TTL_MS - 1_000),
+    });
     expect(response.status).toBe(403);
     expect(await response.json()).toMatchObject({
       error: { message: expect.stringContaining("expired") },
