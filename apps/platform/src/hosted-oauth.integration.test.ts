@@ -247,6 +247,14 @@ describe(`hosted oauth through the platform's /auth/callback [${testDriver}]`, (
     expect(textOf(await urlClient.callTool({ name: "whoami", arguments: {} }))).toMatch(
       /^Connected as dora;/,
     );
+    // The owner's activity view counts the elicitation as auth_required, not as an error.
+    const doras = async () => {
+      const view = (await (
+        await api(admin, "GET", "/api/servers/example-oauth/activity?hours=1")
+      ).json()) as { recent: Array<{ outcome: string; userEmail: string | null }> };
+      return view.recent.filter((r) => r.userEmail === "dora@example.com").map((r) => r.outcome);
+    };
+    await expect.poll(doras, { timeout: 15_000 }).toEqual(["ok", "auth_required"]);
   });
 
   it("refuses connect starts past the per-user limit with a page saying when to come back", async () => {
