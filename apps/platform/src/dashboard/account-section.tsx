@@ -4,6 +4,7 @@ import {
   ActionButton,
   Badge,
   CsrfField,
+  DataTable,
   ErrorBanner,
   Moment,
   SecretInput,
@@ -95,58 +96,45 @@ function ConnectionsSection({
           You have not connected an account yet. The server's tools act as the account you connect.
         </p>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Account</th>
-                <th scope="col">Status</th>
-                <th scope="col">Connected</th>
-                <th scope="col">Refreshed</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {account.connections.map((connection) => (
-                <tr>
-                  <td>
-                    <strong>{connection.nickname}</strong>
-                    <br />
-                    <span class="muted">{connection.provider}</span>
-                    {connection.lastError ? <p class="error">{connection.lastError}</p> : null}
-                  </td>
-                  <td>
-                    <Badge status={connection.status} />
-                  </td>
-                  <td>
-                    <Moment value={connection.connectedAt} />
-                  </td>
-                  <td>
-                    <Moment value={connection.refreshedAt} />
-                  </td>
-                  <td>
-                    <div class="actions">
-                      <a
-                        class="button secondary"
-                        href={href}
-                        aria-label={`Reconnect ${connection.nickname}`}
-                      >
-                        Reconnect
-                      </a>
-                      <ActionButton
-                        action={`${base}/connections/${encodeURIComponent(connection.id)}/disconnect`}
-                        label="Disconnect"
-                        csrf={csrf}
-                        tone="danger"
-                        accessibleLabel={`Disconnect ${connection.nickname}`}
-                      />
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={["Account", "Status", "Connected", "Refreshed", "Actions"]}>
+          {account.connections.map((connection) => (
+            <tr>
+              <td>
+                <strong>{connection.nickname}</strong>
+                <br />
+                <span class="muted">{connection.provider}</span>
+                {connection.lastError ? <p class="error">{connection.lastError}</p> : null}
+              </td>
+              <td>
+                <Badge status={connection.status} />
+              </td>
+              <td>
+                <Moment value={connection.connectedAt} />
+              </td>
+              <td>
+                <Moment value={connection.refreshedAt} />
+              </td>
+              <td>
+                <div class="actions">
+                  <a
+                    class="button secondary"
+                    href={href}
+                    aria-label={`Reconnect ${connection.nickname}`}
+                  >
+                    Reconnect
+                  </a>
+                  <ActionButton
+                    action={`${base}/connections/${encodeURIComponent(connection.id)}/disconnect`}
+                    label="Disconnect"
+                    csrf={csrf}
+                    tone="danger"
+                    accessibleLabel={`Disconnect ${connection.nickname}`}
+                  />
+                </div>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <p>
         <a class="button" href={href}>

@@ -2,7 +2,7 @@
 import type { Hono } from "hono";
 import type { AppEnv } from "../env.js";
 import { CallsChart } from "./activity-chart.js";
-import { Moment } from "./components/index.js";
+import { DataTable, Moment } from "./components/index.js";
 import { signedIn } from "./respond.js";
 import {
   apiServerPath,
@@ -24,49 +24,32 @@ const percent = (rate: number) => `${(rate * 100).toFixed(rate > 0 && rate < 0.0
 function ToolsTable({ tools }: { tools: Activity["tools"] }) {
   if (tools.length === 0) return <p>No tool calls in this period.</p>;
   return (
-    <div class="table-wrap">
-      <table>
-        <caption class="visually-hidden">Calls per tool</caption>
-        <thead>
-          <tr>
-            <th scope="col">Tool</th>
-            <th scope="col" class="num">
-              Calls
-            </th>
-            <th scope="col" class="num">
-              Errors
-            </th>
-            <th scope="col" class="num">
-              Error rate
-            </th>
-            <th scope="col" class="num">
-              Asked to connect
-            </th>
-            <th scope="col" class="num">
-              p50
-            </th>
-            <th scope="col" class="num">
-              p95
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {tools.map((t) => (
-            <tr>
-              <th scope="row">
-                <code>{t.tool}</code>
-              </th>
-              <td class="num">{t.calls}</td>
-              <td class="num">{t.errors}</td>
-              <td class="num">{percent(t.errorRate)}</td>
-              <td class="num">{t.authRequired ?? "—"}</td>
-              <td class="num">{ms(t.p50Ms)}</td>
-              <td class="num">{ms(t.p95Ms)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      columns={[
+        "Tool",
+        { label: "Calls", numeric: true },
+        { label: "Errors", numeric: true },
+        { label: "Error rate", numeric: true },
+        { label: "Asked to connect", numeric: true },
+        { label: "p50", numeric: true },
+        { label: "p95", numeric: true },
+      ]}
+      caption="Calls per tool"
+    >
+      {tools.map((t) => (
+        <tr>
+          <th scope="row">
+            <code>{t.tool}</code>
+          </th>
+          <td class="num">{t.calls}</td>
+          <td class="num">{t.errors}</td>
+          <td class="num">{percent(t.errorRate)}</td>
+          <td class="num">{t.authRequired ?? "—"}</td>
+          <td class="num">{ms(t.p50Ms)}</td>
+          <td class="num">{ms(t.p95Ms)}</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 
@@ -75,36 +58,21 @@ function RecentTable({ recent }: { recent: Activity["recent"] }) {
   return (
     <>
       <h2>Recent calls</h2>
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Tool</th>
-              <th scope="col">User</th>
-              <th scope="col">Outcome</th>
-              <th scope="col" class="num">
-                Latency
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {recent.map((r) => (
-              <tr>
-                <td>
-                  <Moment value={r.at} />
-                </td>
-                <td>
-                  <code>{r.tool}</code>
-                </td>
-                <td>{r.userEmail ?? "—"}</td>
-                <td>{r.outcome}</td>
-                <td class="num">{ms(r.latencyMs)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable columns={["When", "Tool", "User", "Outcome", { label: "Latency", numeric: true }]}>
+        {recent.map((r) => (
+          <tr>
+            <td>
+              <Moment value={r.at} />
+            </td>
+            <td>
+              <code>{r.tool}</code>
+            </td>
+            <td>{r.userEmail ?? "—"}</td>
+            <td>{r.outcome}</td>
+            <td class="num">{ms(r.latencyMs)}</td>
+          </tr>
+        ))}
+      </DataTable>
     </>
   );
 }

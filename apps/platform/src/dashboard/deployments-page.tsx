@@ -1,7 +1,7 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { Hono } from "hono";
 import type { AppEnv } from "../env.js";
-import { Badge, Moment } from "./components/index.js";
+import { Badge, DataTable, Moment } from "./components/index.js";
 import { signedIn } from "./respond.js";
 import {
   apiServerPath,
@@ -29,52 +29,45 @@ function DeploymentsTable({
   shown: string | undefined;
 }) {
   return (
-    <div class="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Deployment</th>
-            <th scope="col">Status</th>
-            <th scope="col">Created</th>
-            <th scope="col">Started</th>
-            <th scope="col" class="num">
-              Restarts
-            </th>
-            <th scope="col">Last exit</th>
-          </tr>
-        </thead>
-        <tbody>
-          {deployments.map((d) => (
-            <tr>
-              <th scope="row">
-                {d.logsKept === false ? (
-                  <code>{d.id}</code>
-                ) : (
-                  <a
-                    href={`${base}/deployments?deployment=${encodeURIComponent(d.id)}`}
-                    aria-current={d.id === shown ? "true" : undefined}
-                    aria-label={`Logs of ${d.id}`}
-                  >
-                    <code>{d.id}</code>
-                  </a>
-                )}
-              </th>
-              <td>
-                <Badge status={d.status} />
-              </td>
-              <td>
-                <Moment value={d.createdAt} />
-              </td>
-              <td>
-                <Moment value={d.startedAt} />
-              </td>
-              <td class="num">{d.restarts}</td>
-              <td>{exitText(d)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      columns={[
+        "Deployment",
+        "Status",
+        "Created",
+        "Started",
+        { label: "Restarts", numeric: true },
+        "Last exit",
+      ]}
+    >
+      {deployments.map((d) => (
+        <tr>
+          <th scope="row">
+            {d.logsKept === false ? (
+              <code>{d.id}</code>
+            ) : (
+              <a
+                href={`${base}/deployments?deployment=${encodeURIComponent(d.id)}`}
+                aria-current={d.id === shown ? "true" : undefined}
+                aria-label={`Logs of ${d.id}`}
+              >
+                <code>{d.id}</code>
+              </a>
+            )}
+          </th>
+          <td>
+            <Badge status={d.status} />
+          </td>
+          <td>
+            <Moment value={d.createdAt} />
+          </td>
+          <td>
+            <Moment value={d.startedAt} />
+          </td>
+          <td class="num">{d.restarts}</td>
+          <td>{exitText(d)}</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 

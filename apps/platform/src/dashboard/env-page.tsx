@@ -2,7 +2,14 @@
 import type { Hono } from "hono";
 import type { AppEnv } from "../env.js";
 import { ApiFailure } from "./api.js";
-import { ActionButton, CsrfField, ErrorBanner, Moment, SecretInput } from "./components/index.js";
+import {
+  ActionButton,
+  CsrfField,
+  DataTable,
+  ErrorBanner,
+  Moment,
+  SecretInput,
+} from "./components/index.js";
 import { formOf, localPath, type PageContext, signedIn } from "./respond.js";
 import {
   apiServerPath,
@@ -31,57 +38,45 @@ function VariablesTable({
 }) {
   if (variables.length === 0) return <p>No variables yet.</p>;
   return (
-    <div class="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Value</th>
-            <th scope="col">Updated</th>
-            <th scope="col">Actions</th>
-          </tr>
-        </thead>
-        <tbody>
-          {variables.map((variable) => (
-            <tr>
-              <th scope="row">
-                <code>{variable.name}</code>
-              </th>
-              <td>
-                <span class="visually-hidden">Masked value: </span>
-                {variable.preview}
-              </td>
-              <td>
-                <Moment value={variable.updatedAt} />
-              </td>
-              <td>
-                <details>
-                  <summary>
-                    Edit<span class="visually-hidden"> {variable.name}</span>
-                  </summary>
-                  <form method="post" action={`${base}/env`} class="row">
-                    <CsrfField token={csrf} />
-                    <input type="hidden" name="name" value={variable.name} />
-                    <div>
-                      <label for={`value-${variable.name}`}>New value for {variable.name}</label>
-                      <SecretInput id={`value-${variable.name}`} name="value" />
-                    </div>
-                    <button type="submit">Save</button>
-                  </form>
-                </details>
-                <ActionButton
-                  action={`${base}/env/${encodeURIComponent(variable.name)}/delete`}
-                  label="Delete"
-                  csrf={csrf}
-                  tone="danger"
-                  accessibleLabel={`Delete ${variable.name}`}
-                />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable columns={["Name", "Value", "Updated", "Actions"]}>
+      {variables.map((variable) => (
+        <tr>
+          <th scope="row">
+            <code>{variable.name}</code>
+          </th>
+          <td>
+            <span class="visually-hidden">Masked value: </span>
+            {variable.preview}
+          </td>
+          <td>
+            <Moment value={variable.updatedAt} />
+          </td>
+          <td>
+            <details>
+              <summary>
+                Edit<span class="visually-hidden"> {variable.name}</span>
+              </summary>
+              <form method="post" action={`${base}/env`} class="row">
+                <CsrfField token={csrf} />
+                <input type="hidden" name="name" value={variable.name} />
+                <div>
+                  <label for={`value-${variable.name}`}>New value for {variable.name}</label>
+                  <SecretInput id={`value-${variable.name}`} name="value" />
+                </div>
+                <button type="submit">Save</button>
+              </form>
+            </details>
+            <ActionButton
+              action={`${base}/env/${encodeURIComponent(variable.name)}/delete`}
+              label="Delete"
+              csrf={csrf}
+              tone="danger"
+              accessibleLabel={`Delete ${variable.name}`}
+            />
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 

@@ -2,7 +2,15 @@
 import type { Hono } from "hono";
 import type { AppEnv } from "../env.js";
 import { ApiFailure } from "./api.js";
-import { ActionButton, Badge, CsrfField, ErrorBanner, Layout, Moment } from "./components/index.js";
+import {
+  ActionButton,
+  Badge,
+  CsrfField,
+  DataTable,
+  ErrorBanner,
+  Layout,
+  Moment,
+} from "./components/index.js";
 import { formOf, type PageContext, sendPage, signedIn } from "./respond.js";
 import { createdInvite, type Invite, inviteList } from "./shapes.js";
 
@@ -15,50 +23,36 @@ interface InvitesState {
 function InvitesTable({ invites, csrf }: { invites: Invite[]; csrf: string }) {
   if (invites.length === 0) return <p>No invitations yet.</p>;
   return (
-    <div class="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">For</th>
-            <th scope="col">Status</th>
-            <th scope="col">Created</th>
-            <th scope="col">Expires</th>
-            <th scope="col">Used</th>
-            <th scope="col">Actions</th>
-          </tr>
-        </thead>
-        <tbody>
-          {invites.map((invite) => (
-            <tr>
-              <th scope="row">{invite.email ?? "Anyone with the link"}</th>
-              <td>
-                <Badge status={invite.status} />
-              </td>
-              <td>
-                <Moment value={invite.createdAt} />
-              </td>
-              <td>
-                <Moment value={invite.expiresAt} />
-              </td>
-              <td>
-                <Moment value={invite.usedAt} />
-              </td>
-              <td>
-                {invite.usedAt === null ? (
-                  <ActionButton
-                    action={`/invites/${encodeURIComponent(invite.id)}/revoke`}
-                    label="Withdraw"
-                    csrf={csrf}
-                    tone="danger"
-                    accessibleLabel={`Withdraw the invitation created ${invite.createdAt.slice(0, 16).replace("T", " ")} UTC for ${invite.email ?? "anyone"}`}
-                  />
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable columns={["For", "Status", "Created", "Expires", "Used", "Actions"]}>
+      {invites.map((invite) => (
+        <tr>
+          <th scope="row">{invite.email ?? "Anyone with the link"}</th>
+          <td>
+            <Badge status={invite.status} />
+          </td>
+          <td>
+            <Moment value={invite.createdAt} />
+          </td>
+          <td>
+            <Moment value={invite.expiresAt} />
+          </td>
+          <td>
+            <Moment value={invite.usedAt} />
+          </td>
+          <td>
+            {invite.usedAt === null ? (
+              <ActionButton
+                action={`/invites/${encodeURIComponent(invite.id)}/revoke`}
+                label="Withdraw"
+                csrf={csrf}
+                tone="danger"
+                accessibleLabel={`Withdraw the invitation created ${invite.createdAt.slice(0, 16).replace("T", " ")} UTC for ${invite.email ?? "anyone"}`}
+              />
+            ) : null}
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 

@@ -3,7 +3,14 @@ import type { Hono } from "hono";
 import type { AppEnv } from "../env.js";
 import { ApiFailure } from "./api.js";
 import { ClientSnippets } from "./client-snippets.js";
-import { ActionButton, CsrfField, ErrorBanner, Layout, Moment } from "./components/index.js";
+import {
+  ActionButton,
+  CsrfField,
+  DataTable,
+  ErrorBanner,
+  Layout,
+  Moment,
+} from "./components/index.js";
 import { formOf, type PageContext, sendPage, signedIn } from "./respond.js";
 import { listServers } from "./server-common.js";
 import { type ApiKey, apiKeyList, createdKey } from "./shapes.js";
@@ -17,56 +24,42 @@ interface KeysState {
 function KeysTable({ keys, csrf }: { keys: ApiKey[]; csrf: string }) {
   if (keys.length === 0) return <p>You have no API keys yet.</p>;
   return (
-    <div class="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Key</th>
-            <th scope="col">Created</th>
-            <th scope="col">Last used</th>
-            <th scope="col">Status</th>
-            <th scope="col">Actions</th>
-          </tr>
-        </thead>
-        <tbody>
-          {keys.map((key) => (
-            <tr>
-              <th scope="row">{key.name}</th>
-              <td>
-                <code>{key.preview}…</code>
-              </td>
-              <td>
-                <Moment value={key.createdAt} />
-              </td>
-              <td>
-                <Moment value={key.lastUsedAt} />
-              </td>
-              <td>
-                {key.revokedAt ? (
-                  <>
-                    Revoked <Moment value={key.revokedAt} />
-                  </>
-                ) : (
-                  "Active"
-                )}
-              </td>
-              <td>
-                {key.revokedAt ? null : (
-                  <ActionButton
-                    action={`/keys/${encodeURIComponent(key.id)}/revoke`}
-                    label="Revoke"
-                    csrf={csrf}
-                    tone="danger"
-                    accessibleLabel={`Revoke ${key.name}`}
-                  />
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable columns={["Name", "Key", "Created", "Last used", "Status", "Actions"]}>
+      {keys.map((key) => (
+        <tr>
+          <th scope="row">{key.name}</th>
+          <td>
+            <code>{key.preview}…</code>
+          </td>
+          <td>
+            <Moment value={key.createdAt} />
+          </td>
+          <td>
+            <Moment value={key.lastUsedAt} />
+          </td>
+          <td>
+            {key.revokedAt ? (
+              <>
+                Revoked <Moment value={key.revokedAt} />
+              </>
+            ) : (
+              "Active"
+            )}
+          </td>
+          <td>
+            {key.revokedAt ? null : (
+              <ActionButton
+                action={`/keys/${encodeURIComponent(key.id)}/revoke`}
+                label="Revoke"
+                csrf={csrf}
+                tone="danger"
+                accessibleLabel={`Revoke ${key.name}`}
+              />
+            )}
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 

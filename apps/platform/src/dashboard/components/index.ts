@@ -2,6 +2,7 @@ export { ActionButton } from "./action-button.js";
 export { authLabels } from "./auth-labels.js";
 export { Badge } from "./badge.js";
 export { CsrfField } from "./csrf-field.js";
+export { type Column, DataTable } from "./data-table.js";
 export { ErrorBanner } from "./error-banner.js";
 export { Layout, type LayoutProps } from "./layout.js";
 export { Moment } from "./moment.js";
