@@ -6,6 +6,13 @@ import { capturingLogger, hostEnvironment } from "../../testing/host-harness.js"
 import { GumstackHost } from "../gumstack-host.js";
 
 const VERSION = "2025-11-25";
+/** A raw client's initialize, as the SDK's client sends it. */
+const INITIALIZE = {
+  jsonrpc: "2.0",
+  id: 0,
+  method: "initialize",
+  params: { protocolVersion: VERSION, capabilities: {}, clientInfo: { name: "raw", version: "1" } },
+};
 
 /** The JSON-RPC messages of an SSE body, in order. */
 function eventsOf(text: string): Array<Record<string, unknown>> {
@@ -219,16 +226,7 @@ describe(`the standalone host's /mcp on the wire [${testDriver}]`, () => {
   });
 
   it("opens a session at initialize, serves its GET stream, ends it at DELETE, then answers 404", async () => {
-    const init = await post({
-      jsonrpc: "2.0",
-      id: 0,
-      method: "initialize",
-      params: {
-        protocolVersion: VERSION,
-        capabilities: {},
-        clientInfo: { name: "raw", version: "1" },
-      },
-    });
+    const init = await post(INITIALIZE);
     expect(init.status).toBe(200);
     const session = init.headers.get("mcp-session-id");
     expect(session).toMatch(/^[\w-]{16,}$/);
@@ -279,16 +277,7 @@ describe(`the standalone host's /mcp on the wire [${testDriver}]`, () => {
     const init = await fetch(`${running.url}/mcp`, {
       method: "POST",
       headers,
-      body: JSON.stringify({
-        jsonrpc: "2.0",
-        id: 0,
-        method: "initialize",
-        params: {
-          protocolVersion: VERSION,
-          capabilities: {},
-          clientInfo: { name: "raw", version: "1" },
-        },
-      }),
+      body: JSON.stringify(INITIALIZE),
     });
     const session = init.headers.get("mcp-session-id") as string;
     await init.text();
