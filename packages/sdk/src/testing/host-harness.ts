@@ -48,14 +48,19 @@ export function textOf(result: unknown): string {
 /** A port free right now, for a server whose URL must be known before it starts (a callback). */
 export async function freePort(): Promise<number> {
   const { createServer } = await import("node:net");
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
+  const free = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once("error", () => resolve(false));
+      server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
     });
-  });
+  // Below Linux's ephemeral range (32768+): a port the kernel hands out for listen(0) or an
+  // outgoing connection is never this one, so it stays free until the test listens on it.
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await free(port)) return port;
+  }
+  throw new Error("no free port between 20000 and 32000 after 50 tries");
 }
 
 /** The Set-Cookie pairs of a response, as a Cookie header. */
