@@ -14,6 +14,10 @@ export const idPrefixes = {
   deployment: "dep",
   toolCall: "tcl",
   invite: "inv",
+  mcpClient: "mcl",
+  mcpGrant: "mgr",
+  mcpCode: "mcd",
+  mcpToken: "mtk",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -4,6 +4,15 @@ export { credentials } from "./credentials.js";
 export { deployments } from "./deployments.js";
 export { envVars } from "./env-vars.js";
 export { invites } from "./invites.js";
+export {
+  type McpClientKind,
+  type McpTokenAuthMethod,
+  type McpTokenKind,
+  mcpClients,
+  mcpCodes,
+  mcpGrants,
+  mcpTokens,
+} from "./mcp-authorization.js";
 export { oauthStates } from "./oauth-states.js";
 export { rateLimits } from "./rate-limits.js";
 export { type AuthType, servers } from "./servers.js";
