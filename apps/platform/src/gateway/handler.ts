@@ -9,17 +9,15 @@ import {
 } from "@gumstack/runtime";
 import type { Services } from "../env.js";
 import { preflight } from "./cors.js";
-import { forward } from "./forward.js";
 import { requestHeaders, responseHeaders, SESSION_HEADER } from "./headers.js";
 import { readAll } from "./read-all.js";
+import { relay } from "./relay.js";
 import { reply } from "./reply.js";
 import { ServerIds } from "./server-ids.js";
 import { type HostedSession, SessionIds } from "./session-ids.js";
-import { relayStream } from "./stream.js";
+import { Upstreams } from "./upstream/pool.js";
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
-/** Answers with a length up to this are read whole and sent in one write; larger ones stream. */
-const MAX_BUFFERED_REPLY = 1024 * 1024;
 // The server's name, then any query, which passes on as it is.
 const PATH = /^\/mcp\/([a-z0-9][a-z0-9-]{0,62})\/?(\?.*)?$/;
 const NO_SESSION = "Session not found: initialize again";
@@ -45,6 +43,7 @@ export function createGateway(
   const { apiKeys, database, runner, vault, now, log, mcpOrigins } = services;
   const serverIds = new ServerIds(database.db, now);
   const sessionIds = new SessionIds(vault);
+  const upstreams = new Upstreams();
   const secrets = new Map<string, string>();
   const secretOf = (serverId: string) => {
     let secret = secrets.get(serverId);
@@ -55,7 +54,7 @@ export function createGateway(
     return secret;
   };
 
-  async function relay(
+  async function handle(
     req: IncomingMessage,
     res: ServerResponse,
     name: string,
@@ -126,87 +125,34 @@ export function createGateway(
       "x-request-id": requestId,
     });
     if (session) headers[SESSION_HEADER] = session.hostedId;
-    const { request: outgoing, response } = forward(
-      lease.url,
-      `/mcp${query}`,
-      method,
-      headers,
-      body,
+    relay(
+      upstreams,
+      { method, path: `/mcp${query}`, headers, body },
+      {
+        res,
+        lease,
+        log,
+        server: name,
+        requestId,
+        headersFor: (head) => {
+          const out = responseHeaders(head.headers, cors());
+          const hosted = head.headers[SESSION_HEADER];
+          if (hosted !== undefined) {
+            out[SESSION_HEADER] =
+              session?.hostedId === hosted && given !== undefined
+                ? given
+                : sessionIds.mint(owner, { deploymentId: lease.deploymentId, hostedId: hosted });
+          }
+          return out;
+        },
+      },
     );
-    // Until the answer's head is in: the client leaving, or the drain's deadline, ends the wait.
-    let cut = false;
-    let gone = false;
-    const hangUp = () => {
-      gone = true;
-      outgoing.destroy();
-    };
-    const cutOff = () => {
-      cut = true;
-      outgoing.destroy();
-    };
-    res.once("close", hangUp);
-    const stopListening = lease.onCutOff(cutOff);
-    const settle = () => {
-      res.removeListener("close", hangUp);
-      stopListening();
-    };
-    try {
-      const upstream = await response;
-      upstream.once("close", () => lease.release());
-      const out = responseHeaders(upstream.headers, cors());
-      const hosted = upstream.headers[SESSION_HEADER];
-      if (typeof hosted === "string") {
-        out[SESSION_HEADER] =
-          session?.hostedId === hosted && given !== undefined
-            ? given
-            : sessionIds.mint(owner, { deploymentId: lease.deploymentId, hostedId: hosted });
-      }
-      const status = upstream.statusCode ?? 502;
-      const length = Number(upstream.headers["content-length"]);
-      if (Number.isSafeInteger(length) && length <= MAX_BUFFERED_REPLY) {
-        // A whole JSON answer (the usual case): head and body leave in one write, not chunked.
-        const whole = await readAll(upstream, length);
-        if (whole === null) throw new Error("the server sent more than its content-length");
-        out["content-length"] = String(whole.length);
-        settle();
-        res.writeHead(status, out);
-        res.end(whole);
-        return;
-      }
-      settle();
-      // No proxy after us may hold events back. The head leaves with the first event when that
-      // came with it (one write), else at once: a GET stream may have nothing to say for
-      // minutes, and its client waits for the head.
-      if (out["content-type"]?.startsWith("text/event-stream")) out["x-accel-buffering"] = "no";
-      res.writeHead(status, out);
-      if (upstream.readableLength === 0) res.flushHeaders();
-      relayStream(upstream, res, lease, (how, error) => {
-        if (how !== "ended")
-          log.debug("a relayed stream ended early", { server: name, requestId, how, error });
-      });
-    } catch (error) {
-      settle();
-      lease.release();
-      if (gone) {
-        log.debug("the client went away before the server answered", { server: name, requestId });
-        return;
-      }
-      if (cut) {
-        if (!res.headersSent)
-          reply(res, 503, -32000, `${name} was redeployed while this call ran; try again`, cors());
-        else res.destroy();
-        return;
-      }
-      log.warn("gateway could not reach a server", { server: name, requestId, error });
-      if (!res.headersSent) reply(res, 502, -32000, `${name} did not answer; try again`, cors());
-      else res.destroy();
-    }
   }
 
   return function gateway(req, res) {
     const match = PATH.exec(req.url ?? "");
     if (!match?.[1]) return false;
-    relay(req, res, match[1], match[2] ?? "").catch((error: unknown) => {
+    handle(req, res, match[1], match[2] ?? "").catch((error: unknown) => {
       log.error("gateway error", { error });
       if (!res.headersSent) reply(res, 500, -32603, "something went wrong on our side");
       else res.destroy();
