@@ -91,19 +91,25 @@ async function checkedAddress(
       answers = await untilAborted((options.resolve ?? systemResolve)(host), signal);
     } catch (error) {
       if (signal.aborted) throw signal.reason;
-      throw new DocumentUnavailableError(`its host ${host} could not be resolved`, {
-        cause: error,
-      });
+      throw new DocumentUnavailableError(
+        `cannot be fetched: its host ${host} could not be resolved`,
+        {
+          cause: error,
+        },
+      );
     }
   }
   const [first] = answers;
-  if (first === undefined) throw new DocumentUnavailableError(`its host ${host} has no address`);
+  if (first === undefined)
+    throw new DocumentUnavailableError(`cannot be fetched: its host ${host} has no address`);
   if (!options.allowPrivate) {
     // Every answer, not only the first: which one a later connection would pick is not ours.
     for (const { address } of answers) {
       const problem = addressProblem(address);
       if (problem)
-        throw new AddressRefusedError(`its host ${host} is at ${address}, a ${problem} address`);
+        throw new AddressRefusedError(
+          `cannot be fetched: its host ${host} is at ${address}, a ${problem} address`,
+        );
     }
   }
   return first;
@@ -152,13 +158,19 @@ function read(
     response.destroy();
     fail(error);
   };
-  if (status >= 300 && status < 400)
-    return refuse(
-      new RedirectRefusedError(`answered a redirect (${status}), which is not followed`),
-    );
-  if (status !== 200) return refuse(new DocumentUnavailableError(`answered ${status}, not 200`));
   const tooLarge = () => new DocumentTooLargeError(`is larger than ${maxBytes} bytes`);
-  if (Number(response.headers["content-length"]) > maxBytes) return refuse(tooLarge());
+  const refusal =
+    status >= 300 && status < 400
+      ? new RedirectRefusedError(`answered a redirect (${status}), which is not followed`)
+      : status !== 200
+        ? new DocumentUnavailableError(`answered ${status}, not 200`)
+        : Number(response.headers["content-length"]) > maxBytes
+          ? tooLarge()
+          : undefined;
+  if (refusal) {
+    refuse(refusal);
+    return;
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   response.on("data", (chunk: Buffer) => {
