@@ -3,6 +3,7 @@ import { flowPageHeaders } from "@gumstack/runtime";
 import { getRequestListener } from "@hono/node-server";
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
+import { registerClientRoutes } from "./authorization/clients/index.js";
 import { limitBodies } from "./body.js";
 import { registerDashboard } from "./dashboard/index.js";
 import type { AppEnv, Services } from "./env.js";
@@ -82,6 +83,7 @@ export function createApp(services: Services): Hono<AppEnv> {
     c.set("limits", services.limits);
     c.set("deployed", services.deployed);
     c.set("resolver", services.resolver);
+    c.set("clients", services.clients);
     await next();
   });
   registerHealthz(app);
@@ -111,6 +113,7 @@ export function createApp(services: Services): Hono<AppEnv> {
   registerCredentials(app);
   registerServerTools(app);
   registerDeployments(app);
+  registerClientRoutes(app);
   registerDashboard(app);
   app.notFound(notFound);
   app.onError(onError);

@@ -16,6 +16,7 @@ import { ensureFirstAdmin } from "./accounts/first-admin.js";
 import { announceFirstAdmin } from "./accounts/first-admin-notice.js";
 import { defaultLimits, type Limits } from "./accounts/limits.js";
 import { createListener } from "./app.js";
+import { createClientRegistry } from "./authorization/clients/index.js";
 import type { Services } from "./env.js";
 import { HostedProviders } from "./oauth/hosted-providers.js";
 import { createLocalRunner, type Runner } from "./runner/index.js";
@@ -40,6 +41,8 @@ export interface ServiceParts extends Store {
   trustProxy?: number;
   /** Throttling limits (defaultLimits unless a test wants others). */
   limits?: Partial<Limits>;
+  /** GUMSTACK_OAUTH_ALLOW_PRIVATE_CLIENTS (see Config.oauthAllowPrivateClients). */
+  allowPrivateClients?: boolean;
 }
 
 /** The platform's services over a store and a runner: the one place they are put together. */
@@ -86,6 +89,12 @@ export function assembleServices(parts: ServiceParts): Services {
         `${publicUrl}/auth/${purpose === "connect" ? "start" : "form"}/${server.name}?ticket=${ticket}`,
       now,
     }),
+    clients: createClientRegistry({
+      db: database.db,
+      clock,
+      log,
+      allowPrivateClients: parts.allowPrivateClients ?? false,
+    }),
   };
 }
 
@@ -109,6 +118,7 @@ export async function openServices(
     runner,
     mcpAllowedOrigins: config.mcpAllowedOrigins,
     trustProxy: config.trustProxy,
+    allowPrivateClients: config.oauthAllowPrivateClients,
   });
 }
 

@@ -74,6 +74,20 @@ const routes: RouteContract[] = [
     concrete: "/api/invites/inv_00000000000000000000000000",
     admin: true,
   },
+  { method: "GET", path: "/api/oauth-clients", concrete: "/api/oauth-clients", admin: true },
+  {
+    method: "POST",
+    path: "/api/oauth-clients",
+    concrete: "/api/oauth-clients",
+    admin: true,
+    bad: { body: { name: "App", redirectUris: ["javascript:alert(1)"] }, field: "redirectUris.0" },
+  },
+  {
+    method: "DELETE",
+    path: "/api/oauth-clients/:clientId",
+    concrete: "/api/oauth-clients/some-app",
+    admin: true,
+  },
   { method: "GET", path: "/api/me", concrete: "/api/me" },
   { method: "GET", path: "/api/keys", concrete: "/api/keys" },
   {

@@ -34,6 +34,7 @@ const SNAPSHOT = [
   "deployments",
   "used_tickets",
   "vault_canaries",
+  "mcp_clients",
 ];
 
 type Auth = "none" | "user" | "admin" | "internal";
@@ -106,6 +107,7 @@ describe(`fuzzing every route that takes a body or a query [${testDriver}, seed 
         signUpPerAddress: WIDE,
         passwordPerUser: WIDE,
         connectPerUser: WIDE,
+        registerPerAddress: WIDE,
       },
     });
     cleanups.push(
@@ -320,6 +322,35 @@ describe(`fuzzing every route that takes a body or a query [${testDriver}, seed 
       body: {
         kind: "form",
         valid: () => ({ name: "FUZZ_FORM", value: "v", csrf: admin.csrfToken }),
+      },
+    },
+    "oauth-register": {
+      method: "POST",
+      path: () => "/oauth/register",
+      auth: "none",
+      body: {
+        kind: "json",
+        valid: () => ({
+          client_name: "Fuzz",
+          redirect_uris: ["https://claude.ai/api/mcp/auth_callback", "http://127.0.0.1:33418/"],
+          token_endpoint_auth_method: "client_secret_basic",
+          grant_types: ["authorization_code", "refresh_token"],
+          response_types: ["code"],
+          client_uri: "https://claude.ai",
+        }),
+      },
+    },
+    "oauth-clients": {
+      method: "POST",
+      path: () => "/api/oauth-clients",
+      auth: "admin",
+      body: {
+        kind: "json",
+        valid: () => ({
+          name: "Fuzz",
+          redirectUris: ["https://app.example/cb"],
+          confidential: true,
+        }),
       },
     },
     gateway: {

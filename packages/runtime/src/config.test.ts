@@ -34,6 +34,10 @@ describe("loadConfig", () => {
     [{ GUMSTACK_TRUST_PROXY: "yes" }, /GUMSTACK_TRUST_PROXY: must be the number/],
     [{ GUMSTACK_SANDBOX: "yes" }, /GUMSTACK_SANDBOX: must be auto, require or off/],
     [{ GUMSTACK_SANDBOX: "Require" }, /GUMSTACK_SANDBOX: must be auto, require or off/],
+    [
+      { GUMSTACK_OAUTH_ALLOW_PRIVATE_CLIENTS: "yes" },
+      /GUMSTACK_OAUTH_ALLOW_PRIVATE_CLIENTS: must be 1 \(allow\) or 0/,
+    ],
   ])("refuses %j naming the variable", (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
@@ -50,6 +54,16 @@ describe("loadConfig", () => {
     ]);
     expect(config.trustProxy).toBe(1);
     expect(loadConfig({})).toMatchObject({ mcpAllowedOrigins: [], trustProxy: 0 });
+  });
+
+  it("allows private metadata-document clients only when told to", () => {
+    expect(loadConfig({}).oauthAllowPrivateClients).toBe(false);
+    expect(loadConfig({ GUMSTACK_OAUTH_ALLOW_PRIVATE_CLIENTS: "0" }).oauthAllowPrivateClients).toBe(
+      false,
+    );
+    expect(loadConfig({ GUMSTACK_OAUTH_ALLOW_PRIVATE_CLIENTS: "1" }).oauthAllowPrivateClients).toBe(
+      true,
+    );
   });
 
   it("takes each sandbox mode as it is spelled", () => {

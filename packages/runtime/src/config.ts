@@ -66,6 +66,10 @@ const schema = z.object({
       ),
     )
     .default([]),
+  GUMSTACK_OAUTH_ALLOW_PRIVATE_CLIENTS: z
+    .enum(["0", "1"], { error: "must be 1 (allow) or 0" })
+    .transform((value) => value === "1")
+    .default(false),
   GUMSTACK_TRUST_PROXY: z
     .string()
     .regex(
@@ -110,6 +114,12 @@ export interface Config {
    * from that many hops back in `X-Forwarded-For` (throttling keys on it). 0: the socket's peer.
    */
   trustProxy: number;
+  /**
+   * Development only: MCP clients' metadata documents may be fetched from loopback and private
+   * addresses (and over http from loopback), which otherwise would let any client_id point the
+   * platform at its own network.
+   */
+  oauthAllowPrivateClients: boolean;
   /** GUMSTACK_* variables set but unknown: most likely typos, worth a warning. */
   unknownVariables: string[];
 }
@@ -161,6 +171,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     logFormat: c.GUMSTACK_LOG_FORMAT,
     mcpAllowedOrigins: c.GUMSTACK_MCP_ALLOWED_ORIGINS.map((origin) => new URL(origin).origin),
     trustProxy: c.GUMSTACK_TRUST_PROXY,
+    oauthAllowPrivateClients: c.GUMSTACK_OAUTH_ALLOW_PRIVATE_CLIENTS,
     sandbox: c.GUMSTACK_SANDBOX,
     unknownVariables: Object.keys(env).filter(
       (name) => /^GUMSTACK_/i.test(name) && !knownVariables.includes(name),

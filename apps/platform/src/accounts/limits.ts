@@ -17,6 +17,13 @@ export const defaultLimits = {
   signUpPerAddress: { what: "sign-ups from your address", hits: 10, windowMs: 60 * MINUTE },
   passwordPerUser: { what: "password changes", hits: 10, windowMs: 15 * MINUTE },
   connectPerUser: { what: "connection attempts", hits: 30, windowMs: 10 * MINUTE },
+  // Hosted connectors (claude.ai, ChatGPT) register from a few shared addresses, one client per
+  // user and server: wide enough for them, and still a bound on filling mcp_clients.
+  registerPerAddress: {
+    what: "client registrations from your address",
+    hits: 60,
+    windowMs: 10 * MINUTE,
+  },
 } as const satisfies Record<string, Limit>;
 
 export type Limits = Record<keyof typeof defaultLimits, Limit>;
