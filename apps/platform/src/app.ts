@@ -3,6 +3,9 @@ import { flowPageHeaders } from "@gumstack/runtime";
 import { getRequestListener } from "@hono/node-server";
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
+import { registerAuthorize } from "./authorization/authorize.js";
+import { registerConnectedAppsList } from "./authorization/connected-apps-list.js";
+import { registerConnectedAppsRevoke } from "./authorization/connected-apps-revoke.js";
 import { limitBodies } from "./body.js";
 import { registerDashboard } from "./dashboard/index.js";
 import type { AppEnv, Services } from "./env.js";
@@ -82,6 +85,7 @@ export function createApp(services: Services): Hono<AppEnv> {
     c.set("limits", services.limits);
     c.set("deployed", services.deployed);
     c.set("resolver", services.resolver);
+    c.set("clients", services.clients);
     await next();
   });
   registerHealthz(app);
@@ -111,6 +115,10 @@ export function createApp(services: Services): Hono<AppEnv> {
   registerCredentials(app);
   registerServerTools(app);
   registerDeployments(app);
+  // MCP clients' authorization (OAuth 2.1): the consent flow, and the user's connected apps.
+  registerAuthorize(app);
+  registerConnectedAppsList(app);
+  registerConnectedAppsRevoke(app);
   registerDashboard(app);
   app.notFound(notFound);
   app.onError(onError);

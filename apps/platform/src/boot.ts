@@ -16,6 +16,8 @@ import { ensureFirstAdmin } from "./accounts/first-admin.js";
 import { announceFirstAdmin } from "./accounts/first-admin-notice.js";
 import { defaultLimits, type Limits } from "./accounts/limits.js";
 import { createListener } from "./app.js";
+import type { ClientRegistry } from "./authorization/contracts.js";
+import { noClients } from "./authorization/no-clients.js";
 import type { Services } from "./env.js";
 import { HostedProviders } from "./oauth/hosted-providers.js";
 import { createLocalRunner, type Runner } from "./runner/index.js";
@@ -40,6 +42,8 @@ export interface ServiceParts extends Store {
   trustProxy?: number;
   /** Throttling limits (defaultLimits unless a test wants others). */
   limits?: Partial<Limits>;
+  /** The MCP clients' registry (tests give their own). */
+  clients?: ClientRegistry;
 }
 
 /** The platform's services over a store and a runner: the one place they are put together. */
@@ -72,6 +76,7 @@ export function assembleServices(parts: ServiceParts): Services {
     trustProxy: parts.trustProxy ?? 0,
     throttle: new Throttle(database.db, log, now),
     limits: { ...defaultLimits, ...parts.limits },
+    clients: parts.clients ?? noClients,
     apiKeys: new ApiKeyVerifier(database.db, log, { now, ...cache }),
     providers,
     deployed,

@@ -5,6 +5,7 @@ import type { HttpBindings } from "@hono/node-server";
 import type { RequestIdVariables } from "hono/request-id";
 import type { Limits } from "./accounts/limits.js";
 import type { Session } from "./accounts/sessions.js";
+import type { ClientRegistry } from "./authorization/contracts.js";
 import type { HostedProviders } from "./oauth/hosted-providers.js";
 import type { Runner } from "./runner/index.js";
 import type { DeployedConfigs } from "./servers/deployed.js";
@@ -36,6 +37,8 @@ export interface Services extends Store {
   deployed: DeployedConfigs;
   /** The one answer to "what credentials does this user get here", for /internal/credentials. */
   resolver: CredentialResolver;
+  /** Who an MCP client's client_id is, and which redirect URIs it may use (authorization/). */
+  clients: ClientRegistry;
 }
 
 export interface AppEnv {
