@@ -342,6 +342,13 @@ describe(`the authorization endpoint [${testDriver}]`, () => {
     expect(to.searchParams.get("iss")).toBe(url);
     // Per user: bob is asked.
     expect((await authorize({}, bob)).status).toBe(200);
+    // Arriving from one of our own pages (after signing in), one click confirms it.
+    const fromSignIn = await fetch(`${url}${query()}`, {
+      redirect: "manual",
+      headers: { cookie: ada.cookie, "sec-fetch-site": "same-origin" },
+    });
+    expect(fromSignIn.status).toBe(200);
+    expect(await fromSignIn.text()).toContain("You allowed this app before");
   });
 
   it("Deny: access_denied back to the client, nothing remembered", async () => {

@@ -106,7 +106,8 @@ const currentSession = (c: Context<AppEnv>) =>
  * `resource` naming one of our servers). Checked first; then the person signs in, and sees the
  * consent page, which offers to connect the server's account on the way if it needs one. A
  * consent already given (for this user, client and server) is not asked again: the client gets
- * its code at once, unless the server still needs setting up.
+ * its code at once, unless the server still needs setting up (or the browser came from one of
+ * our own forms, see below: then one click confirms it).
  *
  * POST /oauth/authorize: the consent page's Allow or Deny, from this site (sameOriginWrites),
  * with the session's CSRF token and the request sealed for that session; checked again in full.
@@ -127,7 +128,11 @@ export function registerAuthorize(app: Hono<AppEnv>) {
       clientId: request.client.clientId,
       serverId: request.server.id,
     });
-    if (grantId && (setup.kind === "ready" || setup.kind === "unknown"))
+    // A redirect to the client after one of our own forms (sign-in, the credential form) is
+    // held to that form's `form-action 'self'` by browsers and blocked: from our own pages the
+    // remembered consent is confirmed with one click instead, whose form may go to the client.
+    const fromOurPage = c.req.header("sec-fetch-site") === "same-origin";
+    if (grantId && !fromOurPage && (setup.kind === "ready" || setup.kind === "unknown"))
       return approve(c, request, grantId);
     const pending = sealPending(
       c.var.vault,
@@ -137,7 +142,13 @@ export function registerAuthorize(app: Hono<AppEnv>) {
     );
     return sendPage(
       c,
-      <ConsentPage me={me(session)} request={request} setup={setup} pending={pending} />,
+      <ConsentPage
+        me={me(session)}
+        request={request}
+        setup={setup}
+        pending={pending}
+        remembered={grantId !== undefined}
+      />,
       200,
       [formTargetOf(request.redirectUri)],
     );

@@ -91,13 +91,20 @@ export interface ConsentPageProps {
   setup: ServerSetup;
   /** The request's parameters, sealed for this session (pending.ts). */
   pending: string;
+  /** The user allowed this client on this server before. */
+  remembered: boolean;
 }
 
-export function ConsentPage({ me, request, setup, pending }: ConsentPageProps) {
+export function ConsentPage({ me, request, setup, pending, remembered }: ConsentPageProps) {
   const { client, server } = request;
   const account = me.user.email ?? me.user.name;
   return (
     <Layout title={`Allow ${client.name} to use ${server.name}?`} me={me}>
+      {remembered ? (
+        <p class="notice" role="status">
+          You allowed this app before. Allow again to go back to it.
+        </p>
+      ) : null}
       <section aria-labelledby="client-heading">
         <h2 id="client-heading">The app</h2>
         <dl class="facts">
