@@ -27,7 +27,7 @@ export type AuthorizeRefusal =
       kind: "redirect";
       redirectUri: string;
       state: string | undefined;
-      error: "invalid_request" | "unsupported_response_type" | "invalid_target" | "access_denied";
+      error: "invalid_request" | "unsupported_response_type" | "invalid_target";
       description: string;
     };
 
@@ -122,21 +122,4 @@ export async function checkAuthorizeRequest(
       scopes: [MCP_SCOPE],
     },
   };
-}
-
-/**
- * The client's redirect URI with the answer's parameters added (its own query kept), and `iss`
- * so a client talking to several authorization servers knows which one answered (RFC 9207).
- */
-export function clientRedirect(
-  redirectUri: string,
-  issuer: string,
-  parameters: Record<string, string | undefined>,
-): string {
-  const url = new URL(redirectUri);
-  for (const [name, value] of Object.entries(parameters)) {
-    if (value !== undefined) url.searchParams.append(name, value);
-  }
-  url.searchParams.append("iss", issuer);
-  return url.href;
 }

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { mcpCodes, mcpGrants } from "@gumstack/db";
+import { connections, type Id, mcpCodes, mcpGrants, newId } from "@gumstack/db";
 import { repoRoot, testDriver } from "@gumstack/db/testing";
 import { ManualClock } from "@gumstack/runtime/testing";
 import { freePort } from "@gumstack/sdk/testing";
@@ -11,6 +11,7 @@ import type { McpClient } from "./contracts.js";
 import { testClients } from "./testing/test-clients.js";
 
 const exampleCred = fileURLToPath(new URL("apps/example-cred", `file://${repoRoot}`));
+const exampleOauth = fileURLToPath(new URL("apps/example-oauth", `file://${repoRoot}`));
 
 const VERIFIER = "a-code-verifier-of-the-client-that-is-long-enough-0123456789";
 const CHALLENGE = createHash("sha256").update(VERIFIER).digest("base64url");
@@ -49,6 +50,7 @@ describe(`the authorization endpoint [${testDriver}]`, () => {
   /** Each test its own server, so remembered consent from one test does not reach another. */
   let server: string;
   const clock = new ManualClock();
+  let tasksId: Id<"server">;
 
   beforeAll(async () => {
     url = `http://127.0.0.1:${await freePort()}`;
@@ -61,6 +63,17 @@ describe(`the authorization endpoint [${testDriver}]`, () => {
     ada = await platform.signUpAdmin("ada@example.com");
     bob = await platform.signUp("bob@example.com");
     await platform.serverOf(ada, "crm", { authType: "cred", sourcePath: exampleCred });
+    tasksId = (await platform.serverOf(ada, "tasks", {
+      authType: "oauth",
+      sourcePath: exampleOauth,
+      provider: {
+        name: "oidc",
+        pkce: true,
+        defaultTokenLifetime: null,
+        defaultScopes: null,
+        revocable: false,
+      },
+    })) as Id<"server">;
   });
   afterAll(async () => {
     await stop?.();
@@ -492,6 +505,39 @@ describe(`the authorization endpoint [${testDriver}]`, () => {
       );
       expect(response.status).toBe(400);
       expect(await response.text()).toContain("return_to: must be a path of this site");
+    });
+  });
+
+  describe("connect in the same flow: an oauth server", () => {
+    it("offers to connect the account first, coming back to the consent page", async () => {
+      server = "tasks";
+      const { html } = await consentPage({}, bob);
+      expect(html).toContain("Connect oidc first");
+      const href = /href="(\/auth\/start\/tasks\?[^"]+)"/.exec(html)?.[1]?.replaceAll("&amp;", "&");
+      const link = new URL(href ?? "/nowhere", url);
+      expect(link.pathname).toBe("/auth/start/tasks");
+      expect(link.searchParams.get("ticket")).toMatch(/\./);
+      expect(link.searchParams.get("return_to")).toBe(query());
+
+      // Connected (as the callback would store it), nothing is offered any more.
+      const id = newId("connection");
+      await platform.database.db.insert(connections).values({
+        id,
+        userId: bob.userId as Id<"user">,
+        serverId: tasksId,
+        provider: "oidc",
+        nickname: "bob-account",
+        accessToken: platform.services.vault.encrypt("bob-access-token", {
+          table: "connections",
+          id,
+          field: "access_token",
+        }),
+        tokenType: "bearer",
+        scopes: [],
+      });
+      const after = await consentPage({}, bob);
+      expect(after.html).not.toContain("Connect oidc first");
+      expect(after.html).not.toContain("bob-access-token");
     });
   });
 

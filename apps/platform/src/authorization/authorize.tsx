@@ -12,26 +12,15 @@ import {
   type AuthorizeRefusal,
   type AuthorizeRequest,
   checkAuthorizeRequest,
-  clientRedirect,
 } from "./authorize-request.js";
 import { issueCode } from "./codes.js";
 import { AuthorizeErrorPage, ConsentPage } from "./consent-page.js";
 import { findGrant, rememberConsent } from "./grants.js";
 import { openPending, sealPending } from "./pending.js";
+import { clientRedirect, formTargetOf } from "./redirect-targets.js";
 import { setupOf } from "./server-setup.js";
 
 const PATH = "/oauth/authorize";
-
-/**
- * The CSP source a form's submission may be redirected to: the consent page's answer goes to
- * the client, and browsers check that redirect against `form-action`. A private-use scheme or
- * an IPv6 loopback (which CSP host sources cannot name) is allowed by its scheme.
- */
-function formTargetOf(redirectUri: string): string {
-  const url = new URL(redirectUri);
-  const special = url.protocol === "https:" || url.protocol === "http:";
-  return special && !url.hostname.startsWith("[") ? url.origin : url.protocol;
-}
 
 function sendPage(
   c: Context<AppEnv>,

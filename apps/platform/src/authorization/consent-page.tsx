@@ -3,15 +3,8 @@ import { CsrfField, Layout } from "../dashboard/components/index.js";
 import type { Me } from "../dashboard/shapes.js";
 import type { AuthorizeRequest } from "./authorize-request.js";
 import type { McpClient } from "./contracts.js";
+import { redirectHostOf } from "./redirect-targets.js";
 import type { ServerSetup } from "./server-setup.js";
-
-/** Where the browser goes back to: a scheme and host for a person to recognize. */
-export function redirectHostOf(redirectUri: string): string {
-  const url = new URL(redirectUri);
-  if (url.protocol === "https:" || url.protocol === "http:") return url.host;
-  // A private-use scheme (`cursor://…`) names the app installed on this device.
-  return url.host === "" ? url.protocol : `${url.protocol}//${url.host}`;
-}
 
 /**
  * How far the client's name can be trusted: a metadata document is served from its client_id's
