@@ -8,6 +8,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type SignedIn, type TestPlatform, testPlatform } from "../testing/api-client.js";
 import type { McpClient } from "./contracts.js";
+import { listGrants } from "./grants.js";
 import { testClients } from "./testing/test-clients.js";
 
 const exampleCred = fileURLToPath(new URL("apps/example-cred", `file://${repoRoot}`));
@@ -15,7 +16,6 @@ const exampleOauth = fileURLToPath(new URL("apps/example-oauth", `file://${repoR
 
 const VERIFIER = "a-code-verifier-of-the-client-that-is-long-enough-0123456789";
 const CHALLENGE = createHash("sha256").update(VERIFIER).digest("base64url");
-const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
 /** A client that registered itself (RFC 7591), with a loopback redirect. */
 const dynamic: McpClient = {
@@ -129,6 +129,15 @@ describe(`the authorization endpoint [${testDriver}]`, () => {
     return { response, html, pending: field("pending"), csrf: field("csrf") };
   }
   const locationOf = (response: Response) => new URL(response.headers.get("location") ?? "");
+  /** The user's grant on this test's server, and the codes issued under it. */
+  async function grantHere(userId: string) {
+    const grants = await listGrants(platform.database.db, userId as Id<"user">);
+    const grant = grants.find((g) => g.serverName === server);
+    const codes = grant
+      ? await platform.database.db.select().from(mcpCodes).where(eq(mcpCodes.grantId, grant.id))
+      : [];
+    return { grant, codes };
+  }
   const grantsOf = (userId: string) =>
     platform.database.db
       .select()
@@ -328,20 +337,22 @@ describe(`the authorization endpoint [${testDriver}]`, () => {
     expect(to.searchParams.get("iss")).toBe(url);
     const code = to.searchParams.get("code") ?? "";
     expect(code.length).toBeGreaterThanOrEqual(43);
-    const [row] = await platform.database.db
-      .select()
-      .from(mcpCodes)
-      .where(eq(mcpCodes.codeHash, sha256(code)));
-    expect(row).toMatchObject({
-      redirectUri: "http://127.0.0.1:33418/callback",
-      codeChallenge: CHALLENGE,
-      resource: resource(),
+    const { grant, codes } = await grantHere(ada.userId);
+    expect(grant).toMatchObject({
+      clientId: dynamic.clientId,
+      clientName: "Desktop Assistant",
       scopes: ["mcp"],
     });
-    const grants = (await grantsOf(ada.userId)).filter((g) => g.id === row?.grantId);
-    expect(grants).toMatchObject([
-      { clientId: dynamic.clientId, clientName: "Desktop Assistant", scopes: ["mcp"] },
+    expect(codes).toMatchObject([
+      {
+        redirectUri: "http://127.0.0.1:33418/callback",
+        codeChallenge: CHALLENGE,
+        resource: resource(),
+        scopes: ["mcp"],
+      },
     ]);
+    // Stored as a hash only.
+    expect(JSON.stringify(codes)).not.toContain(code);
   });
 
   it("a remembered consent is not asked again: the client gets a code at once", async () => {
@@ -550,10 +561,8 @@ describe(`the authorization endpoint [${testDriver}]`, () => {
 
     it("lists the user's grants, and revokes one (its codes with it); another's is not found", async () => {
       const { pending, csrf } = await consentPage();
-      const code =
-        locationOf(await post({ csrf, pending, decision: "allow" }, ada)).searchParams.get(
-          "code",
-        ) ?? "";
+      expect((await post({ csrf, pending, decision: "allow" }, ada)).status).toBe(303);
+      expect((await grantHere(ada.userId)).codes).toHaveLength(1);
       const listed = await call(ada, "GET", "/api/connected-apps");
       expect(listed.status).toBe(200);
       const { apps } = (await listed.json()) as { apps: Array<Record<string, unknown>> };
@@ -585,7 +594,7 @@ describe(`the authorization endpoint [${testDriver}]`, () => {
         await platform.database.db
           .select()
           .from(mcpCodes)
-          .where(eq(mcpCodes.codeHash, sha256(code))),
+          .where(eq(mcpCodes.grantId, mine?.id as never)),
       ).toEqual([]);
       expect((await call(ada, "DELETE", `/api/connected-apps/${mine?.id}`)).status).toBe(404);
       // Revoked, the consent is asked for again.
