@@ -34,6 +34,15 @@ const documented: McpClient = {
   tokenEndpointAuthMethod: "none",
 };
 
+/** A client an operator registered for a known app. */
+const preregistered: McpClient = {
+  clientId: "known-app",
+  kind: "preregistered",
+  name: "Known App",
+  redirectUris: ["cursor://anysphere.cursor-mcp/oauth/callback"],
+  tokenEndpointAuthMethod: "none",
+};
+
 /**
  * GET and POST /oauth/authorize over HTTP, with a test registry of two clients: every refusal
  * (as a page before the redirect URI is known good, as a redirect after), sign-in, the consent
@@ -57,7 +66,7 @@ describe(`the authorization endpoint [${testDriver}]`, () => {
     platform = await testPlatform({
       publicUrl: url,
       clock,
-      clients: testClients([dynamic, documented]),
+      clients: testClients([dynamic, documented, preregistered]),
     });
     stop = await platform.listen();
     ada = await platform.signUpAdmin("ada@example.com");
@@ -319,6 +328,26 @@ describe(`the authorization endpoint [${testDriver}]`, () => {
     expect(html).toContain("Verified");
     expect(html).not.toContain("Unverified");
     expect(html).toContain("<strong>assistant.example</strong>");
+  });
+
+  it("names an operator's client as theirs, and a private-use scheme's app in form-action", async () => {
+    const { response, html } = await consentPage({
+      client_id: preregistered.clientId,
+      redirect_uri: "cursor://anysphere.cursor-mcp/oauth/callback",
+    });
+    expect(html).toContain("Registered by your operator");
+    expect(html).toContain("<code>cursor://anysphere.cursor-mcp</code>");
+    expect(response.headers.get("content-security-policy")).toContain(
+      "form-action 'self' cursor:;",
+    );
+  });
+
+  it("drops scopes it does not know, and grants mcp", async () => {
+    const { pending, csrf } = await consentPage({ scope: "mcp offline_access admin" });
+    expect((await post({ csrf, pending, decision: "allow" }, ada)).status).toBe(303);
+    const { grant, codes } = await grantHere(ada.userId);
+    expect(grant?.scopes).toEqual(["mcp"]);
+    expect(codes.map((code) => code.scopes)).toEqual([["mcp"]]);
   });
 
   it("takes a loopback redirect on another port (RFC 8252 7.3)", async () => {
