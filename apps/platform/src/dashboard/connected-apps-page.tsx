@@ -54,8 +54,8 @@ export function registerConnectedAppsPage(app: Hono<AppEnv>) {
           notice={c.req.query("notice")}
         >
           <p>
-            MCP clients you allowed to use a server as you. Revoking one ends its access at once: it
-            must ask you again.
+            MCP clients you allowed to use a server as you. Revoking one ends its access and its
+            tokens: it must ask you again.
           </p>
           <AppsTable apps={apps} csrf={me.csrfToken} />
         </Layout>,
