@@ -3,7 +3,10 @@ import { flowPageHeaders } from "@gumstack/runtime";
 import { getRequestListener } from "@hono/node-server";
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
+import { registerAuthorize } from "./authorization/authorize.js";
 import { registerClientRoutes } from "./authorization/clients/index.js";
+import { registerConnectedAppsList } from "./authorization/connected-apps-list.js";
+import { registerConnectedAppsRevoke } from "./authorization/connected-apps-revoke.js";
 import { limitBodies } from "./body.js";
 import { registerDashboard } from "./dashboard/index.js";
 import type { AppEnv, Services } from "./env.js";
@@ -114,6 +117,10 @@ export function createApp(services: Services): Hono<AppEnv> {
   registerServerTools(app);
   registerDeployments(app);
   registerClientRoutes(app);
+  // MCP clients' authorization (OAuth 2.1): the consent flow, and the user's connected apps.
+  registerAuthorize(app);
+  registerConnectedAppsList(app);
+  registerConnectedAppsRevoke(app);
   registerDashboard(app);
   app.notFound(notFound);
   app.onError(onError);

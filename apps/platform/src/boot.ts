@@ -17,6 +17,7 @@ import { announceFirstAdmin } from "./accounts/first-admin-notice.js";
 import { defaultLimits, type Limits } from "./accounts/limits.js";
 import { createListener } from "./app.js";
 import { createClientRegistry } from "./authorization/clients/index.js";
+import type { ClientRegistry } from "./authorization/contracts.js";
 import type { Services } from "./env.js";
 import { HostedProviders } from "./oauth/hosted-providers.js";
 import { createLocalRunner, type Runner } from "./runner/index.js";
@@ -43,6 +44,8 @@ export interface ServiceParts extends Store {
   limits?: Partial<Limits>;
   /** GUMSTACK_OAUTH_ALLOW_PRIVATE_CLIENTS (see Config.oauthAllowPrivateClients). */
   allowPrivateClients?: boolean;
+  /** The MCP clients' registry (tests give their own). */
+  clients?: ClientRegistry;
 }
 
 /** The platform's services over a store and a runner: the one place they are put together. */
@@ -89,12 +92,14 @@ export function assembleServices(parts: ServiceParts): Services {
         `${publicUrl}/auth/${purpose === "connect" ? "start" : "form"}/${server.name}?ticket=${ticket}`,
       now,
     }),
-    clients: createClientRegistry({
-      db: database.db,
-      clock,
-      log,
-      allowPrivateClients: parts.allowPrivateClients ?? false,
-    }),
+    clients:
+      parts.clients ??
+      createClientRegistry({
+        db: database.db,
+        clock,
+        log,
+        allowPrivateClients: parts.allowPrivateClients ?? false,
+      }),
   };
 }
 

@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { connections, type Id, newId } from "@gumstack/db";
+import { connections, type Id, mcpGrants, newId } from "@gumstack/db";
 import { repoRoot, testDriver } from "@gumstack/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SignedIn, type TestPlatform, testPlatform } from "./testing/api-client.js";
@@ -97,6 +97,13 @@ const routes: RouteContract[] = [
     bad: { body: { name: "" }, field: "name" },
   },
   { method: "DELETE", path: "/api/keys/:id", concrete: "/api/keys/{key}", owned: true },
+  { method: "GET", path: "/api/connected-apps", concrete: "/api/connected-apps" },
+  {
+    method: "DELETE",
+    path: "/api/connected-apps/:grantId",
+    concrete: "/api/connected-apps/{grant}",
+    owned: true,
+  },
   { method: "GET", path: "/api/servers", concrete: "/api/servers" },
   {
     method: "POST",
@@ -188,8 +195,10 @@ describe(`control-plane contract [${testDriver}]`, () => {
     path
       .replace("{server}", "owned-server")
       .replace("{key}", ownerKey)
-      .replace("{connection}", ownerConnection);
+      .replace("{connection}", ownerConnection)
+      .replace("{grant}", ownerGrant);
   let ownerKey: string;
+  let ownerGrant: Id<"mcpGrant">;
   let ownerConnection: Id<"connection">;
 
   beforeAll(async () => {
@@ -204,6 +213,15 @@ describe(`control-plane contract [${testDriver}]`, () => {
     const oauthServer = await platform.serverOf(owner, "oauth-server", {
       authType: "oauth",
       sourcePath: example("oauth"),
+    });
+    ownerGrant = newId("mcpGrant");
+    await platform.database.db.insert(mcpGrants).values({
+      id: ownerGrant,
+      userId: owner.userId as Id<"user">,
+      serverId: oauthServer as Id<"server">,
+      clientId: "mcl_contract",
+      clientName: "Contract client",
+      scopes: ["mcp"],
     });
     ownerConnection = newId("connection");
     await platform.database.db.insert(connections).values({
@@ -329,6 +347,8 @@ describe(`control-plane contract [${testDriver}]`, () => {
     expect(await theirs.json()).toMatchObject({ connections: [] });
     const listed = await platform.call("GET", "/api/servers/owned-server/env", { as: owner });
     expect(((await listed.json()) as { variables: unknown[] }).variables).toHaveLength(1);
+    const apps = await platform.call("GET", "/api/connected-apps", { as: owner });
+    expect(await apps.json()).toMatchObject({ apps: [{ id: ownerGrant }] });
     const keys = await platform.call("GET", "/api/keys", { as: owner });
     expect(
       ((await keys.json()) as { keys: Array<{ revokedAt: unknown }> }).keys[0]?.revokedAt,

@@ -37,7 +37,7 @@ export interface Services extends Store {
   deployed: DeployedConfigs;
   /** The one answer to "what credentials does this user get here", for /internal/credentials. */
   resolver: CredentialResolver;
-  /** Who an MCP client's client_id is (registered, pre-registered, or a metadata document). */
+  /** Who an MCP client's client_id is, and which redirect URIs it may use (authorization/). */
   clients: ClientRegistry;
 }
 

@@ -7,6 +7,7 @@ import { issueTicket, mintContext, runtimeSecretFor } from "@gumstack/runtime";
 import { freePort } from "@gumstack/sdk/testing";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testClients } from "./authorization/testing/test-clients.js";
 import { callOver, type SignedIn, type TestPlatform, testPlatform } from "./testing/api-client.js";
 import { deeplyNested, mutate, Random, randomJson, randomString } from "./testing/fuzz.js";
 
@@ -18,6 +19,13 @@ const CASES_PER_ROUTE = 24;
 /** Far longer than any honest answer here: a request past it is a hang. */
 const HANG_MS = 20_000;
 const WIDE = { what: "attempts", hits: 1_000_000, windowMs: 60_000 };
+const FUZZ_CLIENT = {
+  clientId: "mcl_fuzz",
+  kind: "registered",
+  name: "Fuzz client",
+  redirectUris: ["http://127.0.0.1:9/callback"],
+  tokenEndpointAuthMethod: "none",
+} as const;
 
 // Tables whose every row must be as it was after a refused request. Not `rate_limits` (counting
 // refused attempts is its job) nor `tool_calls` (written by the servers' own reports, a second
@@ -35,6 +43,8 @@ const SNAPSHOT = [
   "used_tickets",
   "vault_canaries",
   "mcp_clients",
+  "mcp_grants",
+  "mcp_codes",
 ];
 
 type Auth = "none" | "user" | "admin" | "internal";
@@ -95,6 +105,18 @@ describe(`fuzzing every route that takes a body or a query [${testDriver}, seed 
   let serverId: Id<"server">;
   let credServerId: Id<"server">;
   let apiKey: string;
+  /** A consent page's sealed request, for the user. */
+  let pending: string;
+  const authorizeQuery = () => ({
+    response_type: "code",
+    client_id: FUZZ_CLIENT.clientId,
+    redirect_uri: FUZZ_CLIENT.redirectUris[0],
+    code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+    code_challenge_method: "S256",
+    state: "s",
+    scope: "mcp",
+    resource: `${url}/mcp/example-none`,
+  });
   const cleanups: Array<() => Promise<void>> = [];
 
   beforeAll(async () => {
@@ -109,6 +131,7 @@ describe(`fuzzing every route that takes a body or a query [${testDriver}, seed 
         connectPerUser: WIDE,
         registerPerAddress: WIDE,
       },
+      clients: testClients([FUZZ_CLIENT]),
     });
     cleanups.push(
       () => platform.close(),
@@ -127,6 +150,11 @@ describe(`fuzzing every route that takes a body or a query [${testDriver}, seed 
     })) as Id<"server">;
     const created = await callOver(url, user, "POST", "/api/keys", { name: "fuzz" });
     apiKey = ((await created.json()) as { key: string }).key;
+    const consent = await fetch(`${url}/oauth/authorize?${new URLSearchParams(authorizeQuery())}`, {
+      headers: { cookie: user.cookie },
+    });
+    pending = /name="pending" value="([^"]+)"/.exec(await consent.text())?.[1] ?? "";
+    expect(pending).not.toBe("");
   }, 120_000);
 
   afterAll(async () => {
@@ -278,6 +306,21 @@ describe(`fuzzing every route that takes a body or a query [${testDriver}, seed 
         }),
       },
     },
+    "oauth-authorize-get": {
+      method: "GET",
+      path: () => "/oauth/authorize",
+      auth: "user",
+      query: authorizeQuery,
+    },
+    "oauth-authorize-post": {
+      method: "POST",
+      path: () => "/oauth/authorize",
+      auth: "user",
+      body: {
+        kind: "form",
+        valid: () => ({ csrf: user.csrfToken, pending, decision: "allow" }),
+      },
+    },
     "dashboard-sign-in": {
       method: "POST",
       path: () => "/sign-in",
@@ -309,6 +352,7 @@ describe(`fuzzing every route that takes a body or a query [${testDriver}, seed 
           "/sign-up",
           "/",
           "/keys",
+          "/connected-apps",
           "/servers/example-none",
           "/servers/example-none/env",
         ]),

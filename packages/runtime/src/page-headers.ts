@@ -6,16 +6,21 @@ import { PAGE_STYLE } from "./pages.js";
  * The headers of every HTML page we serve (the dashboard, the connect and credential pages):
  * never cached (they hold CSRF tokens, keys shown once, links), never framed (no clickjacking a
  * "connect" or "save" button), nothing loaded from elsewhere, forms posting only here.
- * `styles` are the exact texts of inline `<style>` elements the page may carry.
+ * `styles` are the exact texts of inline `<style>` elements the page may carry; `formActions` are
+ * CSP sources a form's submission may end at besides this site (browsers hold the redirects that
+ * follow a submission to `form-action` too: the consent page's answer redirects to the client).
  */
-export function pageHeaders(options: { styles?: readonly string[] } = {}): Record<string, string> {
+export function pageHeaders(
+  options: { styles?: readonly string[]; formActions?: readonly string[] } = {},
+): Record<string, string> {
   const inline = (options.styles ?? []).map(
     (text) => `'sha256-${createHash("sha256").update(text).digest("base64")}'`,
   );
   const styleSrc = ["'self'", ...inline].join(" ");
+  const formAction = ["'self'", ...(options.formActions ?? [])].join(" ");
   return {
     "cache-control": "no-store",
-    "content-security-policy": `default-src 'none'; style-src ${styleSrc}; script-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+    "content-security-policy": `default-src 'none'; style-src ${styleSrc}; script-src 'self'; img-src 'self'; connect-src 'self'; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
     "referrer-policy": "same-origin",
     "x-content-type-options": "nosniff",
     "x-frame-options": "DENY",

@@ -3,6 +3,7 @@ import type { AppEnv } from "../env.js";
 import { registerAccountPage } from "./account-page.js";
 import { registerActivityPage } from "./activity-page.js";
 import { registerAssets } from "./assets.js";
+import { registerConnectedAppsPage } from "./connected-apps-page.js";
 import { registerDeploymentsPage } from "./deployments-page.js";
 import { registerEnvPage } from "./env-page.js";
 import { registerInvitesPage } from "./invites-page.js";
@@ -13,7 +14,7 @@ import { registerSignIn } from "./sign-in.js";
 
 /**
  * The web dashboard: server-rendered pages (hono/jsx components) at `/`, `/servers/:name…`,
- * `/keys`, `/invites`, `/account`, `/sign-in`, `/sign-up`, with assets under `/assets/`. Every
+ * `/keys`, `/connected-apps`, `/invites`, `/account`, `/sign-in`, `/sign-up`, with assets under `/assets/`. Every
  * read and write goes through the JSON API, called in process.
  *
  * Each `.tsx` file names its JSX runtime in a pragma (`@jsxRuntime automatic @jsxImportSource
@@ -29,6 +30,7 @@ export function registerDashboard(app: Hono<AppEnv>) {
   registerDeploymentsPage(app);
   registerActivityPage(app);
   registerKeysPage(app);
+  registerConnectedAppsPage(app);
   registerInvitesPage(app);
   registerAccountPage(app);
 }

@@ -186,6 +186,21 @@ export const apiKeyList: Shape<Answers.ApiKeyListAnswer> = z.object({
 });
 export type ApiKey = Answers.ApiKeyListAnswer["keys"][number];
 
+export const connectedAppList: Shape<Answers.ConnectedAppListAnswer> = z.object({
+  apps: z.array(
+    z.object({
+      id: id("mgr"),
+      clientId: z.string(),
+      clientName: z.string(),
+      serverName: z.string(),
+      scopes: z.array(z.string()),
+      createdAt: moment,
+      lastUsedAt: moment.nullable(),
+    }),
+  ),
+});
+export type ConnectedApp = Answers.ConnectedAppListAnswer["apps"][number];
+
 export const createdKey: Shape<Answers.CreatedKeyAnswer> = z.object({
   id: id("key"),
   name: z.string(),

@@ -1,5 +1,6 @@
 // The JSON answers of the routes the dashboard reads, in one place for its pages to import.
 
+export type { ConnectedAppListAnswer } from "../authorization/connected-apps-list.js";
 export type { CreatedKeyAnswer } from "./api-keys-create.js";
 export type { ApiKeyListAnswer } from "./api-keys-list.js";
 export type { ConnectionListAnswer } from "./connections.js";

@@ -6,6 +6,7 @@ import {
   messagePage,
   readTicket,
   releaseTicket,
+  safeLocalPath,
   saveFieldValues,
   useTicketOnce,
 } from "@gumstack/runtime";
@@ -53,13 +54,28 @@ async function formTarget(c: Context<AppEnv>, ticketText: string | undefined) {
 }
 
 /**
- * GET and POST /auth/form/:server: a hosted cred server's form, for the signed-in user the link
- * was made for. Values are write-only. A link saves once (a forwarded or replayed link cannot
- * overwrite keys later), and a post must come from this page: same origin (checked for every
+ * Where the browser goes once the form is saved, when the flow that opened it wants it back (the
+ * MCP consent page): a path of ours only. Undefined when none was asked; null when refused.
+ */
+function returnPathOf(c: Context<AppEnv>): string | null | undefined {
+  const asked = c.req.query("return_to");
+  return asked === undefined ? undefined : safeLocalPath(asked);
+}
+
+/**
+ * GET and POST /auth/form/:server[?return_to=…]: a hosted cred server's form, for the signed-in
+ * user the link was made for, going back to `return_to` (a path of ours) once saved. Values
+ * are write-only. A link saves once (a forwarded or replayed link cannot overwrite keys later), and a post must come from this page: same origin (checked for every
  * write, see sameOriginWrites) and carrying the session's CSRF token.
  */
 export function registerAuthForm(app: Hono<AppEnv>) {
   app.get("/auth/form/:server", async (c) => {
+    const returnTo = returnPathOf(c);
+    if (returnTo === null)
+      return c.html(
+        errorPage("Cannot open the form", "return_to: must be a path of this site."),
+        400,
+      );
     const target = await formTarget(c, c.req.query("ticket"));
     if (target instanceof Response) return target;
     return c.html(
@@ -69,13 +85,16 @@ export function registerAuthForm(app: Hono<AppEnv>) {
         ticket: target.text,
         stored: false,
         account: target.account,
-        action: `/auth/form/${target.server.name}`,
+        action: `/auth/form/${target.server.name}${returnTo === undefined ? "" : `?return_to=${encodeURIComponent(returnTo)}`}`,
         csrf: target.session.csrfToken,
       }),
     );
   });
 
   app.post("/auth/form/:server", async (c) => {
+    const returnTo = returnPathOf(c);
+    if (returnTo === null)
+      return c.html(errorPage("Not saved", "return_to: must be a path of this site."), 400);
     const body = await readForm(c);
     const target = await formTarget(c, typeof body.ticket === "string" ? body.ticket : undefined);
     if (target instanceof Response) return target;
@@ -116,6 +135,7 @@ export function registerAuthForm(app: Hono<AppEnv>) {
       throw error;
     }
     await tellServerCompleted(c.var, target.server.id, target.session.user.id);
+    if (returnTo !== undefined) return c.redirect(returnTo, 303);
     return c.html(
       messagePage(
         "Saved",

@@ -9,6 +9,7 @@ import { eq } from "drizzle-orm";
 import { createInvite } from "../accounts/invites.js";
 import type { Limits } from "../accounts/limits.js";
 import { createApp, createListener } from "../app.js";
+import type { ClientRegistry } from "../authorization/contracts.js";
 import { assembleServices } from "../boot.js";
 import type { Services } from "../env.js";
 import { createLocalRunner, type Runner, type RunnerOptions } from "../runner/index.js";
@@ -59,6 +60,8 @@ export async function testPlatform(
     trustProxy?: number;
     /** The API-key and token memory; off (0) unless a test is about it. */
     cacheTtlMs?: number;
+    /** The MCP clients' registry. */
+    clients?: ClientRegistry;
   } = {},
 ) {
   const database: TestDatabase = await createTestDatabase();
@@ -76,6 +79,7 @@ export async function testPlatform(
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
+    ...(options.clients ? { clients: options.clients } : {}),
   });
   const app = createApp(services);
 

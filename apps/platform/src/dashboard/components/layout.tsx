@@ -6,7 +6,7 @@ import type { Me } from "../shapes.js";
 import { CsrfField } from "./csrf-field.js";
 import { isNotice, notices } from "./notices.js";
 
-type Section = "servers" | "keys" | "invites" | "account";
+type Section = "servers" | "keys" | "connected-apps" | "invites" | "account";
 
 export interface LayoutProps {
   title: string;
@@ -23,6 +23,7 @@ function MainNav({ me, section }: { me: Me; section: Section | undefined }) {
   const links: Array<{ name: Section; href: string; label: string; shown: boolean }> = [
     { name: "servers", href: "/", label: "Servers", shown: true },
     { name: "keys", href: "/keys", label: "API keys", shown: true },
+    { name: "connected-apps", href: "/connected-apps", label: "Connected apps", shown: true },
     { name: "invites", href: "/invites", label: "Invitations", shown: me.user.isAdmin },
     { name: "account", href: "/account", label: "Account", shown: true },
   ];

@@ -8,6 +8,7 @@ export const notices = {
   connected: "Account connected.",
   disconnected: "Account disconnected.",
   "key-revoked": "API key revoked.",
+  "app-revoked": "Access revoked: the app's tokens no longer work.",
   "signed-out": "You are signed out.",
   "signed-out-everywhere": "You are signed out on every device.",
   "password-changed": "Password changed. Your other sessions are signed out.",
