@@ -3,6 +3,9 @@ import { flowPageHeaders } from "@gumstack/runtime";
 import { getRequestListener } from "@hono/node-server";
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
+import { registerMetadata } from "./authorization/metadata.js";
+import { registerRevoke } from "./authorization/revoke.js";
+import { registerTokenEndpoint } from "./authorization/token-endpoint.js";
 import { limitBodies } from "./body.js";
 import { registerDashboard } from "./dashboard/index.js";
 import type { AppEnv, Services } from "./env.js";
@@ -73,6 +76,8 @@ export function createApp(services: Services): Hono<AppEnv> {
     c.set("now", services.now);
     c.set("runner", services.runner);
     c.set("apiKeys", services.apiKeys);
+    c.set("mcpTokens", services.mcpTokens);
+    c.set("clients", services.clients);
     c.set("clock", services.clock);
     c.set("broker", services.broker);
     c.set("providers", services.providers);
@@ -112,6 +117,10 @@ export function createApp(services: Services): Hono<AppEnv> {
   registerServerTools(app);
   registerDeployments(app);
   registerDashboard(app);
+  // The MCP authorization server's: metadata, token and revocation endpoints.
+  registerMetadata(app);
+  registerTokenEndpoint(app);
+  registerRevoke(app);
   app.notFound(notFound);
   app.onError(onError);
   return app;

@@ -16,6 +16,8 @@ import { ensureFirstAdmin } from "./accounts/first-admin.js";
 import { announceFirstAdmin } from "./accounts/first-admin-notice.js";
 import { defaultLimits, type Limits } from "./accounts/limits.js";
 import { createListener } from "./app.js";
+import { storedClients } from "./authorization/stored-clients.js";
+import { TokenVerifier } from "./authorization/token-verifier.js";
 import type { Services } from "./env.js";
 import { HostedProviders } from "./oauth/hosted-providers.js";
 import { createLocalRunner, type Runner } from "./runner/index.js";
@@ -73,6 +75,8 @@ export function assembleServices(parts: ServiceParts): Services {
     throttle: new Throttle(database.db, log, now),
     limits: { ...defaultLimits, ...parts.limits },
     apiKeys: new ApiKeyVerifier(database.db, log, { now, ...cache }),
+    mcpTokens: new TokenVerifier(database.db, log, publicUrl, { now, ...cache }),
+    clients: storedClients(database.db),
     providers,
     deployed,
     broker,
