@@ -4,15 +4,8 @@ import { and, eq, isNotNull, isNull, lt } from "drizzle-orm";
 import { sameResource } from "./code-grant.js";
 import { OAuthError } from "./oauth-error.js";
 import { hashOf } from "./secrets.js";
-import {
-  newPair,
-  openSuccessor,
-  REFRESH_GRACE_MS,
-  revokeFamily,
-  sealSuccessor,
-  storePair,
-  type TokenPair,
-} from "./tokens.js";
+import { openSuccessor, sealSuccessor } from "./successor.js";
+import { newPair, REFRESH_GRACE_MS, revokeFamily, storePair, type TokenPair } from "./tokens.js";
 
 export interface RefreshExchange {
   refreshToken: string;

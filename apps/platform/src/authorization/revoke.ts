@@ -2,10 +2,11 @@ import { mcpGrants, mcpTokens } from "@gumstack/db";
 import { and, eq, isNull } from "drizzle-orm";
 import type { Hono } from "hono";
 import type { AppEnv } from "../env.js";
+import { authenticateClient } from "./client-auth.js";
 import { openCors } from "./cors.js";
 import { NO_STORE, OAuthError, oauthErrorResponse } from "./oauth-error.js";
 import { hashOf } from "./secrets.js";
-import { authenticateClient, readForm, required } from "./token-request.js";
+import { readForm, required } from "./token-form.js";
 import { revokeFamily } from "./tokens.js";
 
 export const REVOKE_PATH = "/oauth/revoke";

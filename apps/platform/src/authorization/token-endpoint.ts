@@ -1,10 +1,11 @@
 import type { Hono } from "hono";
 import type { AppEnv } from "../env.js";
+import { authenticateClient } from "./client-auth.js";
 import { exchangeCode } from "./code-grant.js";
 import { openCors } from "./cors.js";
 import { NO_STORE, OAuthError, oauthErrorResponse } from "./oauth-error.js";
 import { exchangeRefreshToken } from "./refresh-grant.js";
-import { authenticateClient, readForm, required } from "./token-request.js";
+import { readForm, required } from "./token-form.js";
 import { tokenResponse } from "./tokens.js";
 
 export const TOKEN_PATH = "/oauth/token";

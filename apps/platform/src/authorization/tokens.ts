@@ -1,5 +1,4 @@
 import { type Database, type Id, mcpTokens, newId } from "@gumstack/db";
-import type { Vault } from "@gumstack/vault";
 import { and, eq, isNull } from "drizzle-orm";
 import { ACCESS_TOKEN_PREFIX, hashOf, newSecret, REFRESH_TOKEN_PREFIX } from "./secrets.js";
 
@@ -87,41 +86,6 @@ export function tokenResponse(pair: TokenPair, now: number) {
     refresh_token: pair.refreshToken,
     scope: pair.scopes.join(" "),
   };
-}
-
-const successorLocation = (tokenId: string) => ({
-  table: "mcp_tokens",
-  id: tokenId,
-  field: "successor",
-});
-
-export const sealSuccessor = (vault: Vault, tokenId: string, pair: TokenPair) =>
-  vault.encrypt(JSON.stringify(pair), successorLocation(tokenId));
-
-/** The pair a refresh token was rotated to; throws if the envelope is not one we sealed there. */
-export function openSuccessor(vault: Vault, tokenId: string, sealed: string): TokenPair {
-  const value: unknown = JSON.parse(vault.decrypt(sealed, successorLocation(tokenId)));
-  if (
-    typeof value === "object" &&
-    value !== null &&
-    "accessToken" in value &&
-    typeof value.accessToken === "string" &&
-    "refreshToken" in value &&
-    typeof value.refreshToken === "string" &&
-    "accessExpiresAt" in value &&
-    typeof value.accessExpiresAt === "number" &&
-    "scopes" in value &&
-    Array.isArray(value.scopes) &&
-    value.scopes.every((s: unknown) => typeof s === "string")
-  ) {
-    return {
-      accessToken: value.accessToken,
-      refreshToken: value.refreshToken,
-      accessExpiresAt: value.accessExpiresAt,
-      scopes: value.scopes as string[],
-    };
-  }
-  throw new Error(`the successor of ${tokenId} is not a token pair`);
 }
 
 /**

@@ -64,13 +64,15 @@ describe(`two platforms refresh one token at once [${testDriver}]`, () => {
     const log = createLogger({ level: "warn", format: "json", write: () => {} });
     const listening: string[] = [];
     for (let i = 0; i < 2; i++) {
+      const runner = createLocalRunner({ log });
+      cleanups.push(() => runner.close());
       const services = assembleServices({
         database,
         vault,
         log,
         migration: null,
         publicUrl,
-        runner: createLocalRunner({ log }),
+        runner,
       });
       const server = createServer(createListener(services));
       const port = await freePort();
