@@ -33,10 +33,22 @@ export class OAuthError extends Error {
 /** Headers every answer of these endpoints carries: none may be kept by a cache (RFC 6749 5.1). */
 export const NO_STORE = { "Cache-Control": "no-store", Pragma: "no-cache" } as const;
 
+/**
+ * RFC 6749 5.2 allows printable ASCII but `"` and `\` in error_description; a message may
+ * quote what the client sent (its client_id), so anything else becomes `?`, and it is kept short.
+ */
+const MAX_DESCRIPTION = 300;
+export const describable = (message: string) =>
+  message.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, "?").slice(0, MAX_DESCRIPTION);
+
 /** 400, or 401 for invalid_client (a client that gets it registers again). */
 export function oauthErrorResponse(c: Context, error: OAuthError): Response {
   const status = error.code === "invalid_client" ? 401 : 400;
   const headers: Record<string, string> = { ...NO_STORE };
   if (error.basic) headers["WWW-Authenticate"] = 'Basic realm="gumstack", charset="UTF-8"';
-  return c.json({ error: error.code, error_description: error.message }, status, headers);
+  return c.json(
+    { error: error.code, error_description: describable(error.message) },
+    status,
+    headers,
+  );
 }
