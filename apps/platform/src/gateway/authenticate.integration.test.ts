@@ -205,6 +205,25 @@ describe(`the gateway's access-token check [${testDriver}]`, () => {
     expect((await call(serverName(flow), `Bearer ${again.access_token}`)).status).toBe(401);
   });
 
+  it("refuses at once the tokens of a code replayed (an attacker's second redemption)", async () => {
+    const flow = await newFlow();
+    const { code, verifier } = await codeFor(db(), flow, clock.now());
+    const redeem = () =>
+      postForm(`${url}/oauth/token`, {
+        grant_type: "authorization_code",
+        code,
+        redirect_uri: REDIRECT_URI,
+        code_verifier: verifier,
+        client_id: flow.client.clientId,
+      });
+    const tokens = await tokensOf(await redeem());
+    const bearer = `Bearer ${tokens.access_token}`;
+    // Remembered now, for a minute.
+    expect((await call(serverName(flow), bearer)).status).toBe(200);
+    expect((await redeem()).status).toBe(400);
+    expect((await call(serverName(flow), bearer)).status).toBe(401);
+  });
+
   it("refuses a token from the moment it expires", async () => {
     const flow = await newFlow();
     const tokens = await tokensFor(flow);
