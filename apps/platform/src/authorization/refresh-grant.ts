@@ -71,7 +71,12 @@ export async function exchangeRefreshToken(
       await storePair(
         tx,
         pair,
-        { grantId: token.grantId, familyId: token.familyId, resource: token.resource, scopes },
+        {
+          grantId: token.grantId,
+          familyId: token.familyId,
+          resource: token.resource,
+          scopes: token.scopes,
+        },
         now,
       );
       // The family's earlier successors are past use: none stays sealed longer than needed.

@@ -5,10 +5,12 @@ import { freePort } from "@gumstack/sdk/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type TestPlatform, testPlatform } from "../testing/api-client.js";
+import { issueCode } from "./codes.js";
 import { hashOf } from "./secrets.js";
 import {
   codeFor,
   type Flow,
+  pkce,
   postForm,
   REDIRECT_URI,
   seedClient,
@@ -196,6 +198,39 @@ describe(`the token endpoint: refresh tokens [${testDriver}]`, () => {
     const same = await tokensOf(await refresh(flow, tokens.refresh_token, { scope: "mcp" }));
     expect(same.scope).toBe("mcp");
     expect((await row(same.access_token))?.resource).toBe(flow.resource);
+  });
+
+  it("narrows the access token only: the new refresh token keeps the scopes of the old (RFC 6749 6)", async () => {
+    const flow = await newFlow();
+    // A grant of two scopes (only `mcp` is ours today; the rule is for when there are more).
+    const { verifier, challenge } = pkce();
+    const code = await issueCode(
+      db(),
+      {
+        grantId: flow.grantId,
+        redirectUri: REDIRECT_URI,
+        codeChallenge: challenge,
+        resource: flow.resource,
+        scopes: ["mcp", "prompts"],
+      },
+      clock.now(),
+    );
+    const first = await tokensOf(
+      await postForm(tokenUrl, {
+        grant_type: "authorization_code",
+        code,
+        redirect_uri: REDIRECT_URI,
+        code_verifier: verifier,
+        client_id: flow.client.clientId,
+      }),
+    );
+    expect(first.scope).toBe("mcp prompts");
+    const narrow = await tokensOf(await refresh(flow, first.refresh_token, { scope: "mcp" }));
+    expect(narrow.scope).toBe("mcp");
+    expect((await row(narrow.access_token))?.scopes).toEqual(["mcp"]);
+    expect((await row(narrow.refresh_token))?.scopes).toEqual(["mcp", "prompts"]);
+    const wide = await tokensOf(await refresh(flow, narrow.refresh_token));
+    expect(wide.scope).toBe("mcp prompts");
   });
 
   it("refuses an access token presented as a refresh token", async () => {

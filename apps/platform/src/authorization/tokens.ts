@@ -32,6 +32,10 @@ export interface PairScope {
   grantId: Id<"mcpGrant">;
   familyId: Id<"mcpCode">;
   resource: string;
+  /**
+   * The refresh token's: those of the one it replaces (RFC 6749 6), even when the access token
+   * was asked for fewer (`pair.scopes`).
+   */
   scopes: readonly string[];
 }
 
@@ -53,18 +57,14 @@ export async function storePair(
   scope: PairScope,
   now: number,
 ): Promise<void> {
-  const common = {
-    grantId: scope.grantId,
-    familyId: scope.familyId,
-    resource: scope.resource,
-    scopes: pair.scopes,
-  };
+  const common = { grantId: scope.grantId, familyId: scope.familyId, resource: scope.resource };
   await db.insert(mcpTokens).values([
     {
       ...common,
       id: newId("mcpToken"),
       hash: hashOf(pair.accessToken),
       kind: "access",
+      scopes: pair.scopes,
       expiresAt: new Date(pair.accessExpiresAt),
     },
     {
@@ -72,6 +72,7 @@ export async function storePair(
       id: newId("mcpToken"),
       hash: hashOf(pair.refreshToken),
       kind: "refresh",
+      scopes: [...scope.scopes],
       expiresAt: new Date(now + REFRESH_TOKEN_TTL_MS),
     },
   ]);
