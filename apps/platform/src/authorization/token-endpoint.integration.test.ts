@@ -363,5 +363,9 @@ describe(`the token endpoint: authorization codes [${testDriver}]`, () => {
     const answer = await exchange(flow, code, verifier, {}, { origin: "https://app.example" });
     expect(answer.status).toBe(200);
     expect(answer.headers.get("access-control-allow-origin")).toBe("*");
+    const refused = await exchange(flow, code, verifier, {}, { origin: "https://app.example" });
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get("access-control-allow-origin")).toBe("*");
+    expect(refused.headers.get("access-control-expose-headers")).toBe("WWW-Authenticate");
   });
 });
