@@ -18,7 +18,7 @@ import {
   type Route,
   routesTo,
 } from "./gateway/routes.js";
-import { type Started, startChild, stopChild } from "./shared/child-process.js";
+import { killIfAlive, type Started, startChild, stopChild } from "./shared/child-process.js";
 import { CONNECTIONS, load } from "./shared/load.js";
 
 const WARM_UP_SECONDS = 3;
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   } finally {
     if (platform) {
       await stopChild(platform.child);
-      killIfAlive(platform.ready.hostedPid);
+      killIfAlive(platform.ready.hostedPid, "example-none");
     }
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -92,20 +92,6 @@ async function measureMode(ready: GatewayReady, mode: Mode): Promise<string> {
     `${CONNECTIONS} connections:\n${roundsTable(loaded)}\n` +
     `1 connection:\n${roundsTable(serial)}\n${verdict(loaded, serial)}`
   );
-}
-
-/**
- * The hosted process runs in a process group of its own, so a platform killed before it could
- * stop it would leave it behind: it was started for this run, so it goes.
- */
-function killIfAlive(pid: number): void {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return;
-  }
-  process.stderr.write(`example-none (pid ${pid}) outlived the platform: killing it\n`);
-  process.kill(pid, "SIGKILL");
 }
 
 main().then(

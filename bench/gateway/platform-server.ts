@@ -14,6 +14,7 @@ import { freePort } from "@gumstack/sdk/testing";
 import { eq } from "drizzle-orm";
 import { exitWithParent } from "../host/child.js";
 import { announce } from "../shared/announce.js";
+import { accessTokenFor } from "../shared/oauth-token.js";
 import { PlatformApi, stringAt } from "../shared/platform-api.js";
 import type { GatewayReady } from "./ready.js";
 
@@ -41,7 +42,10 @@ const platform = await startPlatform(
 );
 exitWithParent(() => platform.close());
 
-/** A user made admin, the server registered and running, an API key: what the bench needs. */
+/**
+ * A user made admin, the server registered and running, an API key and an OAuth access token:
+ * what the benches need.
+ */
 async function setUp({ url, services }: RunningPlatform): Promise<GatewayReady> {
   const api = new PlatformApi(url);
   // Accounts are by invitation: one made here, as an admin would with POST /api/invites.
@@ -67,6 +71,7 @@ async function setUp({ url, services }: RunningPlatform): Promise<GatewayReady> 
   const serverId = stringAt(registered, "id");
   const name = stringAt(registered, "name");
   const apiKey = stringAt(await api.call("POST", "/api/keys", { name: "bench" }), "key");
+  const accessToken = await accessTokenFor(url, services, { userId, serverId, serverName: name });
   const running = services.runner.status(serverId);
   if (running?.status !== "running" || running.port === undefined || running.pid === undefined)
     throw new Error(`${name} is not running: ${JSON.stringify(running)}`);
@@ -74,6 +79,7 @@ async function setUp({ url, services }: RunningPlatform): Promise<GatewayReady> 
     gatewayUrl: `${url}/mcp/${name}`,
     directUrl: `http://127.0.0.1:${running.port}/mcp`,
     apiKey,
+    accessToken,
     userId,
     serverId,
     runtimeSecret: runtimeSecretFor(services.vault, serverId),

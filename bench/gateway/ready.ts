@@ -5,6 +5,8 @@ export interface GatewayReady {
   /** The hosted process's own `/mcp`: needs a context signed with `runtimeSecret`. */
   directUrl: string;
   apiKey: string;
+  /** An OAuth access token of the same user for the same server (bench:token-check). */
+  accessToken: string;
   userId: string;
   serverId: string;
   /** example-none's runtime secret, so the bench can mint contexts as the gateway does. */
@@ -17,7 +19,15 @@ export interface GatewayReady {
 export function parseGatewayReady(value: unknown): GatewayReady | undefined {
   if (typeof value !== "object" || value === null) return undefined;
   const v = value as Record<string, unknown>;
-  const strings = ["gatewayUrl", "directUrl", "apiKey", "userId", "serverId", "runtimeSecret"];
+  const strings = [
+    "gatewayUrl",
+    "directUrl",
+    "apiKey",
+    "accessToken",
+    "userId",
+    "serverId",
+    "runtimeSecret",
+  ];
   const numbers = ["platformPid", "hostedPid"];
   if (!strings.every((k) => typeof v[k] === "string")) return undefined;
   if (!numbers.every((k) => typeof v[k] === "number")) return undefined;

@@ -72,3 +72,17 @@ export async function stopChild(child: ChildProcess): Promise<void> {
   await exited;
   clearTimeout(timer);
 }
+
+/**
+ * The hosted process runs in a process group of its own, so a platform killed before it could
+ * stop it would leave it behind: it was started for this run, so it goes.
+ */
+export function killIfAlive(pid: number, name: string): void {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return;
+  }
+  process.stderr.write(`${name} (pid ${pid}) outlived the platform: killing it\n`);
+  process.kill(pid, "SIGKILL");
+}

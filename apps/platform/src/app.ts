@@ -7,6 +7,9 @@ import { registerAuthorize } from "./authorization/authorize.js";
 import { registerClientRoutes } from "./authorization/clients/index.js";
 import { registerConnectedAppsList } from "./authorization/connected-apps-list.js";
 import { registerConnectedAppsRevoke } from "./authorization/connected-apps-revoke.js";
+import { registerMetadata } from "./authorization/metadata.js";
+import { registerRevoke } from "./authorization/revoke.js";
+import { registerTokenEndpoint } from "./authorization/token-endpoint.js";
 import { limitBodies } from "./body.js";
 import { registerDashboard } from "./dashboard/index.js";
 import type { AppEnv, Services } from "./env.js";
@@ -77,6 +80,8 @@ export function createApp(services: Services): Hono<AppEnv> {
     c.set("now", services.now);
     c.set("runner", services.runner);
     c.set("apiKeys", services.apiKeys);
+    c.set("mcpTokens", services.mcpTokens);
+    c.set("clients", services.clients);
     c.set("clock", services.clock);
     c.set("broker", services.broker);
     c.set("providers", services.providers);
@@ -86,7 +91,6 @@ export function createApp(services: Services): Hono<AppEnv> {
     c.set("limits", services.limits);
     c.set("deployed", services.deployed);
     c.set("resolver", services.resolver);
-    c.set("clients", services.clients);
     await next();
   });
   registerHealthz(app);
@@ -122,6 +126,10 @@ export function createApp(services: Services): Hono<AppEnv> {
   registerConnectedAppsList(app);
   registerConnectedAppsRevoke(app);
   registerDashboard(app);
+  // The MCP authorization server's: metadata, token and revocation endpoints.
+  registerMetadata(app);
+  registerTokenEndpoint(app);
+  registerRevoke(app);
   app.notFound(notFound);
   app.onError(onError);
   return app;

@@ -18,6 +18,7 @@ import { defaultLimits, type Limits } from "./accounts/limits.js";
 import { createListener } from "./app.js";
 import { createClientRegistry } from "./authorization/clients/index.js";
 import type { ClientRegistry } from "./authorization/contracts.js";
+import { TokenVerifier } from "./authorization/token-verifier.js";
 import type { Services } from "./env.js";
 import { HostedProviders } from "./oauth/hosted-providers.js";
 import { createLocalRunner, type Runner } from "./runner/index.js";
@@ -79,6 +80,7 @@ export function assembleServices(parts: ServiceParts): Services {
     throttle: new Throttle(database.db, log, now),
     limits: { ...defaultLimits, ...parts.limits },
     apiKeys: new ApiKeyVerifier(database.db, log, { now, ...cache }),
+    mcpTokens: new TokenVerifier(database.db, log, publicUrl, { now, ...cache }),
     providers,
     deployed,
     broker,

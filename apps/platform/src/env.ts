@@ -6,6 +6,7 @@ import type { RequestIdVariables } from "hono/request-id";
 import type { Limits } from "./accounts/limits.js";
 import type { Session } from "./accounts/sessions.js";
 import type { ClientRegistry } from "./authorization/contracts.js";
+import type { TokenVerifier } from "./authorization/token-verifier.js";
 import type { HostedProviders } from "./oauth/hosted-providers.js";
 import type { Runner } from "./runner/index.js";
 import type { DeployedConfigs } from "./servers/deployed.js";
@@ -29,6 +30,8 @@ export interface Services extends Store {
   runner: Runner;
   /** Resolves MCP clients' API keys at the gateway. */
   apiKeys: ApiKeyVerifier;
+  /** Resolves MCP clients' OAuth access tokens at the gateway. */
+  mcpTokens: TokenVerifier;
   /** One broker for every server: states, connections and refresh, behind one /auth/callback. */
   broker: Broker;
   /** The hosted servers' AuthProviders, each running in its server's process. */

@@ -7,6 +7,7 @@ import { issueTicket, mintContext, runtimeSecretFor } from "@gumstack/runtime";
 import { freePort } from "@gumstack/sdk/testing";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedClient } from "./authorization/testing/fixtures.js";
 import { testClients } from "./authorization/testing/test-clients.js";
 import { callOver, type SignedIn, type TestPlatform, testPlatform } from "./testing/api-client.js";
 import { deeplyNested, mutate, Random, randomJson, randomString } from "./testing/fuzz.js";
@@ -117,6 +118,7 @@ describe(`fuzzing every route that takes a body or a query [${testDriver}, seed 
     scope: "mcp",
     resource: `${url}/mcp/example-none`,
   });
+  let mcpClientId: string;
   const cleanups: Array<() => Promise<void>> = [];
 
   beforeAll(async () => {
@@ -155,6 +157,8 @@ describe(`fuzzing every route that takes a body or a query [${testDriver}, seed 
     });
     pending = /name="pending" value="([^"]+)"/.exec(await consent.text())?.[1] ?? "";
     expect(pending).not.toBe("");
+    // A public MCP client, so the token endpoint's requests get past client authentication.
+    mcpClientId = (await seedClient(platform.database.db)).clientId;
   }, 120_000);
 
   afterAll(async () => {
@@ -394,6 +398,48 @@ describe(`fuzzing every route that takes a body or a query [${testDriver}, seed 
           name: "Fuzz",
           redirectUris: ["https://app.example/cb"],
           confidential: true,
+        }),
+      },
+    },
+    "oauth-token": {
+      method: "POST",
+      path: () => "/oauth/token",
+      auth: "none",
+      body: {
+        kind: "form",
+        valid: () => ({
+          grant_type: "authorization_code",
+          code: "gsc_unknown",
+          redirect_uri: "http://127.0.0.1:33418/callback",
+          code_verifier: "v".repeat(43),
+          client_id: mcpClientId,
+        }),
+      },
+    },
+    "oauth-refresh": {
+      method: "POST",
+      path: () => "/oauth/token",
+      auth: "none",
+      body: {
+        kind: "form",
+        valid: () => ({
+          grant_type: "refresh_token",
+          refresh_token: "gsr_unknown",
+          client_id: mcpClientId,
+          scope: "mcp",
+        }),
+      },
+    },
+    "oauth-revoke": {
+      method: "POST",
+      path: () => "/oauth/revoke",
+      auth: "none",
+      body: {
+        kind: "form",
+        valid: () => ({
+          token: "gsa_unknown",
+          token_type_hint: "access_token",
+          client_id: mcpClientId,
         }),
       },
     },

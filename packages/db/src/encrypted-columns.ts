@@ -1,5 +1,5 @@
 import type { AnyPgColumn, PgTable } from "drizzle-orm/pg-core";
-import { connections, credentials, envVars, oauthStates } from "./schema/index.js";
+import { connections, credentials, envVars, mcpTokens, oauthStates } from "./schema/index.js";
 
 /**
  * A column that holds vault envelopes. The vault binds every ciphertext to its table, row id and
@@ -18,4 +18,6 @@ export const encryptedColumns: readonly EncryptedColumn[] = [
   { table: oauthStates, id: oauthStates.id, value: oauthStates.codeVerifier },
   { table: credentials, id: credentials.id, value: credentials.values },
   { table: envVars, id: envVars.id, value: envVars.value },
+  // A rotated refresh token's successor pair, for its few seconds of grace.
+  { table: mcpTokens, id: mcpTokens.id, value: mcpTokens.successor },
 ];

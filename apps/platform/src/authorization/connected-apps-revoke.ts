@@ -1,3 +1,4 @@
+import type { Id } from "@gumstack/db";
 import type { Hono } from "hono";
 import type { AppEnv } from "../env.js";
 import { ApiError } from "../errors.js";
@@ -13,6 +14,8 @@ export function registerConnectedAppsRevoke(app: Hono<AppEnv>) {
     const id = c.req.param("grantId");
     if (!(await revokeGrant(c.var.database.db, c.var.session.user.id, id)))
       throw new ApiError("not_found", `grantId: no connected app ${id} of yours`);
+    // Its tokens went with it; this process stops trusting them from memory at once too.
+    c.var.mcpTokens.forgetGrant(id as Id<"mcpGrant">);
     return c.body(null, 204);
   });
 }

@@ -8,6 +8,7 @@ import {
   runtimeSecretFor,
 } from "@gumstack/runtime";
 import type { Services } from "../env.js";
+import { gatewayAuthenticator } from "./authenticate.js";
 import { preflight } from "./cors.js";
 import { requestHeaders, responseHeaders, SESSION_HEADER } from "./headers.js";
 import { readAll } from "./read-all.js";
@@ -40,7 +41,8 @@ const header = (req: IncomingMessage, name: string) => {
 export function createGateway(
   services: Services,
 ): (req: IncomingMessage, res: ServerResponse) => boolean {
-  const { apiKeys, database, runner, vault, now, log, mcpOrigins } = services;
+  const { database, runner, vault, now, log, mcpOrigins } = services;
+  const authenticate = gatewayAuthenticator(services);
   const serverIds = new ServerIds(database.db, now);
   const sessionIds = new SessionIds(vault);
   const upstreams = new Upstreams();
@@ -78,13 +80,14 @@ export function createGateway(
     if (method === "OPTIONS") return preflight(req, res, origin);
     // An allowed origin's page may read every answer from here on, errors included.
     const cors = (): Record<string, string> => (origin === undefined ? {} : mcpCorsHeaders(origin));
-    const userId = await apiKeys.verify(req.headers.authorization);
-    if (userId === null) {
-      return reply(res, 401, -32001, "Unauthorized: send Authorization: Bearer <your API key>", {
+    const caller = await authenticate(req.headers.authorization, name, query);
+    if (caller.userId === null) {
+      return reply(res, caller.status, -32001, caller.message, {
         ...cors(),
-        "www-authenticate": 'Bearer realm="gumstack"',
+        "www-authenticate": caller.challenge,
       });
     }
+    const { userId } = caller;
     const serverId = await serverIds.byName(name);
     if (!serverId) return reply(res, 404, -32001, `no server named ${name}`, cors());
     const owner = { userId, serverId };

@@ -1,0 +1,122 @@
+import { mkdtempSync } from "node:fs";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createDatabase, type DatabaseHandle, mcpTokens } from "@gumstack/db";
+import { createScratchDatabase, createTestDatabase, testDriver } from "@gumstack/db/testing";
+import { createLogger } from "@gumstack/log";
+import { freePort } from "@gumstack/sdk/testing";
+import { generateKeySpec, parseKeyRing, Vault } from "@gumstack/vault";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createListener } from "../app.js";
+import { assembleServices } from "../boot.js";
+import { createLocalRunner } from "../runner/index.js";
+import { startPlatformProcess } from "../testing/start-process.js";
+import {
+  codeFor,
+  postForm,
+  REDIRECT_URI,
+  seedClient,
+  seedFlow,
+  tokensOf,
+} from "./testing/fixtures.js";
+
+const ROUNDS = 5;
+
+/**
+ * Two platforms on one database, a client refreshing one refresh token at both at once (two of
+ * its threads, each on another instance behind a load balancer): one rotation per round, and
+ * both answers carry the same pair. On Postgres they are two processes started as `npm start`
+ * starts one; PGlite is embedded in one process, so there they are two Services on it.
+ */
+describe(`two platforms refresh one token at once [${testDriver}]`, () => {
+  const publicUrl = "http://127.0.0.1:9";
+  const cleanups: Array<() => Promise<unknown>> = [];
+  let database: DatabaseHandle;
+  let urls: [string, string];
+
+  beforeAll(async () => {
+    const keys = generateKeySpec("k1");
+    const scratch = await createScratchDatabase();
+    if (scratch.url) {
+      cleanups.push(scratch.drop);
+      const env = (name: string) => ({
+        DATABASE_URL: scratch.url as string,
+        GUMSTACK_VAULT_KEYS: keys,
+        GUMSTACK_DATA_DIR: mkdtempSync(join(tmpdir(), `gumstack-${name}-`)),
+        GUMSTACK_PUBLIC_URL: publicUrl,
+      });
+      // One after the other: the first applies the migrations. (Log level info: the test waits
+      // for "listening on".)
+      const first = await startPlatformProcess(env("first"));
+      cleanups.push(() => first.stop());
+      const second = await startPlatformProcess(env("second"));
+      cleanups.push(() => second.stop());
+      urls = [first.url, second.url];
+      database = await createDatabase({ url: scratch.url });
+      cleanups.push(() => database.close());
+      return;
+    }
+    database = await createTestDatabase();
+    cleanups.push(() => database.close());
+    const vault = new Vault(parseKeyRing(keys, "test"));
+    const log = createLogger({ level: "warn", format: "json", write: () => {} });
+    const listening: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const runner = createLocalRunner({ log });
+      cleanups.push(() => runner.close());
+      const services = assembleServices({
+        database,
+        vault,
+        log,
+        migration: null,
+        publicUrl,
+        runner,
+      });
+      const server = createServer(createListener(services));
+      const port = await freePort();
+      await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+      cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+      listening.push(`http://127.0.0.1:${port}`);
+    }
+    urls = listening as [string, string];
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  });
+
+  it("rotates once per round, and both get the same pair", async () => {
+    const flow = await seedFlow(database.db, publicUrl, "shared", await seedClient(database.db));
+    const { code, verifier } = await codeFor(database.db, flow, Date.now());
+    let tokens = await tokensOf(
+      await postForm(`${urls[0]}/oauth/token`, {
+        grant_type: "authorization_code",
+        code,
+        redirect_uri: REDIRECT_URI,
+        code_verifier: verifier,
+        client_id: flow.client.clientId,
+      }),
+    );
+    for (let round = 0; round < ROUNDS; round++) {
+      const refresh = {
+        grant_type: "refresh_token",
+        refresh_token: tokens.refresh_token,
+        client_id: flow.client.clientId,
+      };
+      const answers = await Promise.all(urls.map((url) => postForm(`${url}/oauth/token`, refresh)));
+      const [a, b] = await Promise.all(answers.map(tokensOf));
+      expect(a?.refresh_token).toBe(b?.refresh_token);
+      expect(a?.access_token).toBe(b?.access_token);
+      tokens = a as typeof tokens;
+    }
+    const family = await database.db
+      .select()
+      .from(mcpTokens)
+      .where(eq(mcpTokens.grantId, flow.grantId));
+    expect(family.filter((t) => t.kind === "refresh")).toHaveLength(ROUNDS + 1);
+    expect(family.filter((t) => t.kind === "access")).toHaveLength(ROUNDS + 1);
+    expect(family.every((t) => t.revokedAt === null)).toBe(true);
+  });
+});
