@@ -80,7 +80,8 @@ export async function authenticateClient(
   const basic = given.method === "basic";
   const found = await clients.find(given.clientId);
   if ("problem" in found) {
-    throw new OAuthError("invalid_client", `client_id: ${found.message}`, { basic });
+    // The registry's message names the field already.
+    throw new OAuthError("invalid_client", found.message, { basic });
   }
   const expected = METHOD_OF[found.tokenEndpointAuthMethod];
   if (given.method !== expected) {

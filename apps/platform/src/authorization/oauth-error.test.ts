@@ -7,7 +7,7 @@ describe("error_description (RFC 6749 5.2)", () => {
       "client_id: no client mcl_x is registered",
     );
     expect(describable('client_id: no client "a\\b"\u00e9\n is registered')).toBe(
-      "client_id: no client ?a?b??? is registered",
+      "client_id: no client 'a?b'?? is registered",
     );
     expect(describable(`client_id: ${"x".repeat(1000)}`)).toHaveLength(300);
   });

@@ -35,11 +35,15 @@ export const NO_STORE = { "Cache-Control": "no-store", Pragma: "no-cache" } as c
 
 /**
  * RFC 6749 5.2 allows printable ASCII but `"` and `\` in error_description; a message may
- * quote what the client sent (its client_id), so anything else becomes `?`, and it is kept short.
+ * quote what the client sent (its client_id): a double quote becomes a single one, anything else
+ * outside the range `?`, and it is kept short.
  */
 const MAX_DESCRIPTION = 300;
 export const describable = (message: string) =>
-  message.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, "?").slice(0, MAX_DESCRIPTION);
+  message
+    .replaceAll('"', "'")
+    .replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, "?")
+    .slice(0, MAX_DESCRIPTION);
 
 /** 400, or 401 for invalid_client (a client that gets it registers again). */
 export function oauthErrorResponse(c: Context, error: OAuthError): Response {

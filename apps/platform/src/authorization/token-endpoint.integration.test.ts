@@ -240,7 +240,8 @@ describe(`the token endpoint: authorization codes [${testDriver}]`, () => {
     expect(unknown.headers.get("www-authenticate")).toBeNull();
     expect(await unknown.json()).toEqual({
       error: "invalid_client",
-      error_description: "client_id: no client mcl_unknown is registered",
+      error_description:
+        "client_id: no client 'mcl_unknown' is registered here (a registration may have been deleted: register again)",
     });
 
     const confidential = await newFlow("client_secret_basic");
