@@ -62,6 +62,8 @@ export async function testPlatform(
     cacheTtlMs?: number;
     /** The MCP clients' registry. */
     clients?: ClientRegistry;
+    /** GUMSTACK_OAUTH_ALLOW_PRIVATE_CLIENTS: metadata documents on loopback, as tests serve them. */
+    allowPrivateClients?: boolean;
   } = {},
 ) {
   const database: TestDatabase = await createTestDatabase();
@@ -80,6 +82,7 @@ export async function testPlatform(
     ...(options.now ? { now: options.now } : {}),
     ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
     ...(options.clients ? { clients: options.clients } : {}),
+    ...(options.allowPrivateClients ? { allowPrivateClients: true } : {}),
   });
   const app = createApp(services);
 
