@@ -9,16 +9,20 @@ import { freePort } from "@gumstack/sdk/testing";
 import { generateKeySpec, parseKeyRing, Vault } from "@gumstack/vault";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createInvite } from "../accounts/invites.js";
 import { createListener } from "../app.js";
 import { assembleServices } from "../boot.js";
 import { createLocalRunner } from "../runner/index.js";
 import { startPlatformProcess } from "../testing/start-process.js";
+import { MCP_SCOPE, resourceOf } from "./contracts.js";
 import {
   codeFor,
+  pkce,
   postForm,
   REDIRECT_URI,
   seedClient,
   seedFlow,
+  seedServer,
   tokensOf,
 } from "./testing/fixtures.js";
 
@@ -30,7 +34,7 @@ const ROUNDS = 5;
  * both answers carry the same pair. On Postgres they are two processes started as `npm start`
  * starts one; PGlite is embedded in one process, so there they are two Services on it.
  */
-describe(`two platforms refresh one token at once [${testDriver}]`, () => {
+describe(`two platforms on one database [${testDriver}]`, () => {
   const publicUrl = "http://127.0.0.1:9";
   const cleanups: Array<() => Promise<unknown>> = [];
   let database: DatabaseHandle;
@@ -118,5 +122,79 @@ describe(`two platforms refresh one token at once [${testDriver}]`, () => {
     expect(family.filter((t) => t.kind === "refresh")).toHaveLength(ROUNDS + 1);
     expect(family.filter((t) => t.kind === "access")).toHaveLength(ROUNDS + 1);
     expect(family.every((t) => t.revokedAt === null)).toBe(true);
+  });
+
+  it("finishes on one a flow started on the other: consent page, Allow, code exchange", async () => {
+    const [a, b] = urls;
+    await seedServer(database.db, "across");
+    const client = await seedClient(database.db);
+    // A person signs up and in on A; the session is in the database, so B knows it too.
+    const { token } = await createInvite(database.db, {
+      createdBy: null,
+      email: null,
+      days: 1,
+      now: Date.now(),
+    });
+    const signUp = await fetch(`${a}/api/auth/sign-up`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        invite: token,
+        email: "across@example.com",
+        password: "correct horse battery",
+        name: "across",
+      }),
+    });
+    expect(signUp.status).toBe(201);
+    const cookie = (signUp.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+    const { verifier, challenge } = pkce();
+    const query = new URLSearchParams({
+      response_type: "code",
+      client_id: client.clientId,
+      redirect_uri: REDIRECT_URI,
+      code_challenge: challenge,
+      code_challenge_method: "S256",
+      state: "across-state",
+      scope: MCP_SCOPE,
+      resource: resourceOf(publicUrl, "across"),
+    });
+    // The consent page from A…
+    const page = await fetch(`${a}/oauth/authorize?${query}`, { headers: { cookie } });
+    const html = await page.text();
+    expect(page.status, html.slice(0, 300)).toBe(200);
+    const field = (name: string) =>
+      new RegExp(`name="${name}" value="([^"]+)"`).exec(html)?.[1]?.replaceAll("&amp;", "&");
+    // …is answered at B (the sealed request is signed with the shared key ring)…
+    const allowed = await fetch(`${b}/oauth/authorize`, {
+      method: "POST",
+      redirect: "manual",
+      headers: {
+        cookie,
+        origin: publicUrl,
+        "sec-fetch-site": "same-origin",
+        "content-type": "application/x-www-form-urlencoded",
+      },
+      body: new URLSearchParams({
+        pending: field("pending") ?? "",
+        csrf: field("csrf") ?? "",
+        decision: "allow",
+      }),
+    });
+    expect(allowed.status).toBe(303);
+    const back = new URL(allowed.headers.get("location") ?? "");
+    expect(back.searchParams.get("state")).toBe("across-state");
+    expect(back.searchParams.get("iss")).toBe(publicUrl);
+    // …and its code is exchanged at A.
+    const tokens = await tokensOf(
+      await postForm(`${a}/oauth/token`, {
+        grant_type: "authorization_code",
+        code: back.searchParams.get("code") ?? "",
+        redirect_uri: REDIRECT_URI,
+        code_verifier: verifier,
+        client_id: client.clientId,
+      }),
+    );
+    expect(tokens.access_token).toMatch(/^gsa_/);
+    expect(tokens.refresh_token).toMatch(/^gsr_/);
   });
 });
