@@ -19,7 +19,8 @@ const field = z.object({
   optional: z.boolean().default(false),
 });
 
-const auth = z.discriminatedUnion("type", [
+/** The three auth modes, as a server (hosted or proxied) declares them. */
+export const authConfigSchema = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("oauth"),
     /** The registered AuthProvider's name; may be left out when only one is registered. */
@@ -55,7 +56,7 @@ export const serverConfigSchema = z.object({
       "must be a .ts, .js or .mjs path inside the server's folder",
     )
     .default("src/server.ts"),
-  auth,
+  auth: authConfigSchema,
 });
 
 export type ServerConfig = z.output<typeof serverConfigSchema>;
@@ -67,7 +68,12 @@ export type CredentialField = z.output<typeof field>;
 export function parseServerConfig(input: unknown, source = "the server config"): ServerConfig {
   const parsed = serverConfigSchema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const lines = parsed.error.issues.map(
+  throw configError(parsed.error, source);
+}
+
+/** One ServerConfigError listing every issue, each at the path of its field (`auth.fields[0].name`). */
+export function configError(error: z.ZodError, source: string): ServerConfigError {
+  const lines = error.issues.map(
     (issue) =>
       `  ${
         issue.path
@@ -76,7 +82,7 @@ export function parseServerConfig(input: unknown, source = "the server config"):
           .slice(1) || "(root)"
       }: ${issue.message}`,
   );
-  throw new ServerConfigError(`${source} is invalid:\n${lines.join("\n").replace(/\.\[/g, "[")}`);
+  return new ServerConfigError(`${source} is invalid:\n${lines.join("\n").replace(/\.\[/g, "[")}`);
 }
 
 export function loadServerConfig(path: string): ServerConfig {

@@ -20,7 +20,9 @@ export {
 } from "@gumstack/runtime";
 export {
   type AuthMode,
+  authConfigSchema,
   type CredentialField,
+  configError,
   loadServerConfig,
   parseServerConfig,
   type ServerConfig,
