@@ -3,7 +3,13 @@ import type { Logger } from "@gumstack/log";
 import type { Lease } from "../runner/index.js";
 import { reply } from "./reply.js";
 import type { ResponseHead } from "./upstream/parser.js";
-import type { Exchange, ExchangeHandlers, UpstreamRequest, Upstreams } from "./upstream/pool.js";
+import {
+  type Exchange,
+  type ExchangeHandlers,
+  InvalidRequestError,
+  type UpstreamRequest,
+  type Upstreams,
+} from "./upstream/pool.js";
 
 /** Answers with a length up to this are read whole and sent in one write; larger ones stream. */
 const MAX_BUFFERED_REPLY = 1024 * 1024;
@@ -62,8 +68,10 @@ class RelayedCall implements ExchangeHandlers {
     try {
       this.exchange = upstreams.send(lease.url, request, this);
     } catch (error) {
-      // A request we would not write (a header value that could end a line).
       this.finish();
+      // Anything else is ours: the gateway's own handler answers it (500) and logs it.
+      if (!(error instanceof InvalidRequestError)) throw error;
+      // A request we would not write (a header value that could end a line).
       this.context.log.warn("gateway refused to relay a request", {
         server: this.context.server,
         requestId: this.context.requestId,

@@ -51,6 +51,7 @@ export interface Exchange {
 const SAFE_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 const SAFE_PATH = /^\/[\x21-\x7e]*$/;
 
+/** A caller's request that cannot be written as it is: the caller's fault, answered 400. */
 export class InvalidRequestError extends Error {
   override readonly name = "InvalidRequestError";
 }
@@ -246,7 +247,7 @@ export class Upstreams {
     let address = this.addresses.get(origin);
     if (address === undefined) {
       const url = new URL(origin);
-      if (url.protocol !== "http:") throw new InvalidRequestError(`not an http origin: ${origin}`);
+      if (url.protocol !== "http:") throw new Error(`not an http origin: ${origin}`);
       address = {
         host: url.hostname.replace(/^\[|\]$/g, ""),
         port: Number(url.port || 80),
