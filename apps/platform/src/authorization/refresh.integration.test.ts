@@ -8,14 +8,13 @@ import { type TestPlatform, testPlatform } from "../testing/api-client.js";
 import { issueCode } from "./codes.js";
 import { hashOf } from "./secrets.js";
 import {
-  codeFor,
   type Flow,
+  pairFor,
   pkce,
   postForm,
   REDIRECT_URI,
   seedClient,
   seedFlow,
-  type Tokens,
   tokensOf,
 } from "./testing/fixtures.js";
 import { REFRESH_GRACE_MS } from "./tokens.js";
@@ -31,18 +30,7 @@ describe(`the token endpoint: refresh tokens [${testDriver}]`, () => {
 
   const db = () => platform.database.db;
   const newFlow = async () => seedFlow(db(), url, `srv-${++servers}`, await seedClient(db()));
-  const firstPair = async (flow: Flow): Promise<Tokens> => {
-    const { code, verifier } = await codeFor(db(), flow, clock.now());
-    return tokensOf(
-      await postForm(tokenUrl, {
-        grant_type: "authorization_code",
-        code,
-        redirect_uri: REDIRECT_URI,
-        code_verifier: verifier,
-        client_id: flow.client.clientId,
-      }),
-    );
-  };
+  const firstPair = (flow: Flow) => pairFor(db(), url, flow, clock.now());
   const refresh = (flow: Flow, refreshToken: string, extra: Record<string, string> = {}) =>
     postForm(tokenUrl, {
       grant_type: "refresh_token",

@@ -5,17 +5,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type TestPlatform, testPlatform } from "../testing/api-client.js";
 import { hashOf } from "./secrets.js";
-import {
-  basic,
-  codeFor,
-  type Flow,
-  postForm,
-  REDIRECT_URI,
-  seedClient,
-  seedFlow,
-  type Tokens,
-  tokensOf,
-} from "./testing/fixtures.js";
+import { basic, pairFor, postForm, seedClient, seedFlow, tokensOf } from "./testing/fixtures.js";
 
 /** POST /oauth/revoke (RFC 7009). */
 describe(`token revocation [${testDriver}]`, () => {
@@ -27,22 +17,6 @@ describe(`token revocation [${testDriver}]`, () => {
   const db = () => platform.database.db;
   const newFlow = async (method: Parameters<typeof seedClient>[1] = "none") =>
     seedFlow(db(), url, `srv-${++servers}`, await seedClient(db(), method));
-  const pairFor = async (flow: Flow, headers: Record<string, string> = {}): Promise<Tokens> => {
-    const { code, verifier } = await codeFor(db(), flow, platform.services.now());
-    return tokensOf(
-      await postForm(
-        `${url}/oauth/token`,
-        {
-          grant_type: "authorization_code",
-          code,
-          redirect_uri: REDIRECT_URI,
-          code_verifier: verifier,
-          client_id: flow.client.clientId,
-        },
-        headers,
-      ),
-    );
-  };
   const revoke = (params: Record<string, string>, headers: Record<string, string> = {}) =>
     postForm(`${url}/oauth/revoke`, params, headers);
   const revokedAt = async (token: string) => {
@@ -66,7 +40,7 @@ describe(`token revocation [${testDriver}]`, () => {
 
   it("revokes an access token alone", async () => {
     const flow = await newFlow();
-    const tokens = await pairFor(flow);
+    const tokens = await pairFor(db(), url, flow, platform.services.now());
     const response = await revoke({
       token: tokens.access_token,
       token_type_hint: "access_token",
@@ -80,7 +54,7 @@ describe(`token revocation [${testDriver}]`, () => {
 
   it("revokes a refresh token with its family's access tokens, whatever the hint says", async () => {
     const flow = await newFlow();
-    const first = await pairFor(flow);
+    const first = await pairFor(db(), url, flow, platform.services.now());
     const second = await tokensOf(
       await postForm(`${url}/oauth/token`, {
         grant_type: "refresh_token",
@@ -107,7 +81,7 @@ describe(`token revocation [${testDriver}]`, () => {
 
   it("answers 200 for a token it does not know, and again for one already revoked", async () => {
     const flow = await newFlow();
-    const tokens = await pairFor(flow);
+    const tokens = await pairFor(db(), url, flow, platform.services.now());
     expect((await revoke({ token: "gsa_unknown", client_id: flow.client.clientId })).status).toBe(
       200,
     );
@@ -122,7 +96,9 @@ describe(`token revocation [${testDriver}]`, () => {
     const confidential = await newFlow("client_secret_basic");
     const id = confidential.client.clientId;
     const secret = confidential.client.secret as string;
-    const tokens = await pairFor(confidential, { authorization: basic(id, secret) });
+    const tokens = await pairFor(db(), url, confidential, platform.services.now(), {
+      authorization: basic(id, secret),
+    });
     const wrong = await revoke(
       { token: tokens.access_token },
       { authorization: basic(id, "nope") },

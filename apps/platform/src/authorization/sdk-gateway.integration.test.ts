@@ -10,17 +10,9 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import type { OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Runner } from "../runner/index.js";
 import { type TestPlatform, testPlatform } from "../testing/api-client.js";
-import {
-  codeFor,
-  type Flow,
-  postForm,
-  REDIRECT_URI,
-  seedClient,
-  seedFlow,
-  tokensOf,
-} from "./testing/fixtures.js";
+import { upstreamRunner } from "../testing/in-process-runner.js";
+import { type Flow, pairFor, REDIRECT_URI, seedClient, seedFlow } from "./testing/fixtures.js";
 import { ACCESS_TOKEN_TTL_MS } from "./tokens.js";
 
 /**
@@ -39,23 +31,7 @@ describe(`the SDK's client through the gateway with our tokens [${testDriver}]`,
   const cleanups: Array<() => Promise<unknown>> = [];
 
   // The server's process as far as the gateway can tell: a stateless SDK server with one tool.
-  const runner: Runner = {
-    deploy: async () => {
-      throw new Error("nothing is deployed in this test");
-    },
-    acquire: () => ({
-      url: upstreamUrl,
-      deploymentId: "dep_upstream",
-      onCutOff: () => () => {},
-      release() {},
-    }),
-    stop: async () => {},
-    status: () => undefined,
-    deployment: () => undefined,
-    deployments: () => [],
-    logs: () => [],
-    close: async () => {},
-  };
+  const runner = upstreamRunner(() => upstreamUrl);
 
   /** What a client keeps: its registration and its tokens, stamped with the issuer as the SDK stamps them. */
   function providerFor(flow: Flow, first: OAuthTokens) {
@@ -116,16 +92,7 @@ describe(`the SDK's client through the gateway with our tokens [${testDriver}]`,
   it("calls a tool with the access token, and refreshes on its own when it expires", async () => {
     const db = platform.database.db;
     const flow = await seedFlow(db, url, "pinger", await seedClient(db));
-    const { code, verifier } = await codeFor(db, flow, clock.now());
-    const first = await tokensOf(
-      await postForm(`${url}/oauth/token`, {
-        grant_type: "authorization_code",
-        code,
-        redirect_uri: REDIRECT_URI,
-        code_verifier: verifier,
-        client_id: flow.client.clientId,
-      }),
-    );
+    const first = await pairFor(db, url, flow, clock.now());
     const { provider, saved } = providerFor(flow, first);
     const client = new Client({ name: "sdk test", version: "1.0.0" });
     await client.connect(

@@ -16,7 +16,7 @@ import { createLocalRunner } from "../runner/index.js";
 import { startPlatformProcess } from "../testing/start-process.js";
 import { MCP_SCOPE, resourceOf } from "./contracts.js";
 import {
-  codeFor,
+  pairFor,
   pkce,
   postForm,
   REDIRECT_URI,
@@ -93,16 +93,7 @@ describe(`two platforms on one database [${testDriver}]`, () => {
 
   it("rotates once per round, and both get the same pair", async () => {
     const flow = await seedFlow(database.db, publicUrl, "shared", await seedClient(database.db));
-    const { code, verifier } = await codeFor(database.db, flow, Date.now());
-    let tokens = await tokensOf(
-      await postForm(`${urls[0]}/oauth/token`, {
-        grant_type: "authorization_code",
-        code,
-        redirect_uri: REDIRECT_URI,
-        code_verifier: verifier,
-        client_id: flow.client.clientId,
-      }),
-    );
+    let tokens = await pairFor(database.db, urls[0], flow, Date.now());
     for (let round = 0; round < ROUNDS; round++) {
       const refresh = {
         grant_type: "refresh_token",

@@ -11,15 +11,15 @@ import { hashOf } from "../authorization/secrets.js";
 import {
   codeFor,
   type Flow,
+  pairFor,
   postForm,
   REDIRECT_URI,
   seedClient,
   seedFlow,
-  type Tokens,
   tokensOf,
 } from "../authorization/testing/fixtures.js";
-import type { Runner } from "../runner/index.js";
 import { type TestPlatform, testPlatform } from "../testing/api-client.js";
+import { upstreamRunner } from "../testing/in-process-runner.js";
 
 const RESULT = JSON.stringify({ jsonrpc: "2.0", id: 1, result: { tools: [] } });
 
@@ -39,38 +39,11 @@ describe(`the gateway's access-token check [${testDriver}]`, () => {
   let servers = 0;
 
   // The server's process, as far as the gateway can tell: an MCP endpoint that answers one reply.
-  const runner: Runner = {
-    deploy: async () => {
-      throw new Error("nothing is deployed in this test");
-    },
-    acquire: () => ({
-      url: upstreamUrl,
-      deploymentId: "dep_upstream",
-      onCutOff: () => () => {},
-      release() {},
-    }),
-    stop: async () => {},
-    status: () => undefined,
-    deployment: () => undefined,
-    deployments: () => [],
-    logs: () => [],
-    close: async () => {},
-  };
+  const runner = upstreamRunner(() => upstreamUrl);
 
   const db = () => platform.database.db;
   const newFlow = async () => seedFlow(db(), url, `srv-${++servers}`, await seedClient(db()));
-  const tokensFor = async (flow: Flow): Promise<Tokens> => {
-    const { code, verifier } = await codeFor(db(), flow, clock.now());
-    return tokensOf(
-      await postForm(`${url}/oauth/token`, {
-        grant_type: "authorization_code",
-        code,
-        redirect_uri: REDIRECT_URI,
-        code_verifier: verifier,
-        client_id: flow.client.clientId,
-      }),
-    );
-  };
+  const tokensFor = (flow: Flow) => pairFor(db(), url, flow, clock.now());
   const call = (server: string, authorization?: string, query = "") =>
     fetch(`${url}/mcp/${server}${query}`, {
       method: "POST",

@@ -55,3 +55,27 @@ export function inProcessRunner(): Runner & { serveAt(url: string): void } {
     },
   };
 }
+
+/**
+ * A runner that sends every server's calls to `url()`, deployed or not: for gateway tests whose
+ * servers are rows seeded straight into the database, with one endpoint the test serves.
+ */
+export function upstreamRunner(url: () => string): Runner {
+  return {
+    deploy: async () => {
+      throw new Error("nothing is deployed in this test");
+    },
+    acquire: () => ({
+      url: url(),
+      deploymentId: "dep_upstream",
+      onCutOff: () => () => {},
+      release() {},
+    }),
+    stop: async () => {},
+    status: () => undefined,
+    deployment: () => undefined,
+    deployments: () => [],
+    logs: () => [],
+    close: async () => {},
+  };
+}

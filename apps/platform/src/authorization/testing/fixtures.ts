@@ -151,3 +151,27 @@ export async function tokensOf(response: Response): Promise<Tokens> {
   }
   throw new Error(`not a token response: ${JSON.stringify(body)}`);
 }
+
+/** A code issued for the flow and exchanged at `platformUrl`'s token endpoint, as its client would. */
+export async function pairFor(
+  db: Database,
+  platformUrl: string,
+  flow: Flow,
+  now: number,
+  headers: Record<string, string> = {},
+): Promise<Tokens> {
+  const { code, verifier } = await codeFor(db, flow, now);
+  return tokensOf(
+    await postForm(
+      `${platformUrl}/oauth/token`,
+      {
+        grant_type: "authorization_code",
+        code,
+        redirect_uri: REDIRECT_URI,
+        code_verifier: verifier,
+        client_id: flow.client.clientId,
+      },
+      headers,
+    ),
+  );
+}
