@@ -1,4 +1,4 @@
-// `npm start`: the platform on its embedded database, hosting the three example servers, and a
+// `npm start`: the platform on its embedded database, hosting the example servers, and a
 // local demo OpenID provider for example-oauth. The platform registers the examples at start
 // (passed on its standard input) and runs each as its own process. Ctrl-C stops all.
 import { spawn } from "node:child_process";
@@ -68,6 +68,8 @@ function seedsOf(idp) {
       path: join(root, "apps", "example-none"),
       env: { WEATHER_API_KEY: "demo-weather-key-0001", WEATHER_UNITS: "metric" },
     },
+    // A proxied stdio server from the registry: one process per user, started on first call.
+    { path: join(root, "apps", "example-proxied") },
   ]);
 }
 

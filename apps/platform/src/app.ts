@@ -39,6 +39,8 @@ import { registerMe } from "./routes/me.js";
 import { registerServerActivity } from "./routes/server-activity.js";
 import { registerServerDeploy } from "./routes/server-deploy.js";
 import { registerServerGet } from "./routes/server-get.js";
+import { registerServerProcesses } from "./routes/server-processes.js";
+import { registerServerRemove } from "./routes/server-remove.js";
 import { registerServerTools } from "./routes/server-tools.js";
 import { registerServersList } from "./routes/servers-list.js";
 import { registerServersRegister } from "./routes/servers-register.js";
@@ -106,6 +108,8 @@ export function createApp(services: Services): Hono<AppEnv> {
   registerServersList(app);
   registerServersRegister(app);
   registerServerGet(app);
+  registerServerRemove(app);
+  registerServerProcesses(app);
   registerServerDeploy(app);
   registerServerActivity(app);
   registerEnvList(app);

@@ -21,6 +21,7 @@ import type { ClientRegistry } from "./authorization/contracts.js";
 import { TokenVerifier } from "./authorization/token-verifier.js";
 import type { Services } from "./env.js";
 import { HostedProviders } from "./oauth/hosted-providers.js";
+import { type ProxiedOptions, ProxiedProcesses } from "./proxied/processes.js";
 import { createLocalRunner, type Runner } from "./runner/index.js";
 import { DeployedConfigs } from "./servers/deployed.js";
 import { deployRegistered, registerSeeds, type SeedServer } from "./servers/startup.js";
@@ -32,6 +33,8 @@ export interface ServiceParts extends Store {
   log: Logger;
   publicUrl: string;
   runner: Runner;
+  /** Caps and timings of proxied servers' per-user processes (tests shorten them). */
+  proxied?: Pick<ProxiedOptions, "maxTotal" | "idleMs" | "recheckMs">;
   now?: () => number;
   /** Given, it wins over `now`: tests move it, and every deadline with it. */
   clock?: Clock;
@@ -66,6 +69,16 @@ export function assembleServices(parts: ServiceParts): Services {
     clock,
     ...(cacheTtlMs === undefined ? {} : { grantCacheTtlMs: cacheTtlMs }),
   });
+  const resolver = new CredentialResolver({
+    db: database.db,
+    vault,
+    log,
+    broker,
+    // The platform serves many servers: each link names its own.
+    link: (purpose, ticket, server) =>
+      `${publicUrl}/auth/${purpose === "connect" ? "start" : "form"}/${server.name}?ticket=${ticket}`,
+    now,
+  });
   return {
     database,
     vault,
@@ -84,16 +97,8 @@ export function assembleServices(parts: ServiceParts): Services {
     providers,
     deployed,
     broker,
-    resolver: new CredentialResolver({
-      db: database.db,
-      vault,
-      log,
-      broker,
-      // The platform serves many servers: each link names its own.
-      link: (purpose, ticket, server) =>
-        `${publicUrl}/auth/${purpose === "connect" ? "start" : "form"}/${server.name}?ticket=${ticket}`,
-      now,
-    }),
+    resolver,
+    proxied: new ProxiedProcesses({ runner, resolver, log, now, ...parts.proxied }),
     clients:
       parts.clients ??
       createClientRegistry({
@@ -126,6 +131,7 @@ export async function openServices(
     mcpAllowedOrigins: config.mcpAllowedOrigins,
     trustProxy: config.trustProxy,
     allowPrivateClients: config.oauthAllowPrivateClients,
+    proxied: { maxTotal: config.proxiedMaxProcesses },
   });
 }
 
@@ -191,6 +197,7 @@ export async function startPlatform(
     async close() {
       // The servers first: stopping, each sends the platform its last tool calls (activity),
       // which needs the platform still listening. Meanwhile the gateway answers 503.
+      services.proxied.close();
       await services.runner.close();
       await stopListening();
       await starting;

@@ -3,6 +3,7 @@ import { createLogger } from "@gumstack/log";
 import { loadConfig } from "@gumstack/runtime";
 import { generateKeySpec, rotateSecrets } from "@gumstack/vault";
 import { openServices } from "./boot.js";
+import { CliError, serversCommand, serversUsage } from "./cli/servers.js";
 
 const usage = `usage: gumstack <command>
 
@@ -11,7 +12,8 @@ const usage = `usage: gumstack <command>
                                re-encrypt every stored secret under the primary key
                                (the first in GUMSTACK_VAULT_KEYS); safe while the platform
                                serves, and safe to run again after a crash
-  migrate                      apply pending database migrations and exit`;
+  migrate                      apply pending database migrations and exit
+${serversUsage}`;
 
 async function main(argv: string[]): Promise<number> {
   const [group, command, ...rest] = argv;
@@ -22,6 +24,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = loadConfig(process.env);
   const log = createLogger({ level: config.logLevel, format: config.logFormat });
+  if (group === "servers")
+    return serversCommand([command ?? "", ...rest].filter(Boolean), config, process.env, print);
   if (group === "migrate") {
     const services = await openServices(config, log);
     await services.database.close();
@@ -63,7 +67,10 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(`gumstack: ${error instanceof Error ? error.message : error}`);
+    // A CliError is the user's to fix and says how; anything else is ours: its stack helps.
+    if (error instanceof CliError) console.error(`gumstack: ${error.message}`);
+    else
+      console.error(`gumstack: ${error instanceof Error ? (error.stack ?? error.message) : error}`);
     process.exit(1);
   },
 );

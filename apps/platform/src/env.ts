@@ -8,6 +8,7 @@ import type { Session } from "./accounts/sessions.js";
 import type { ClientRegistry } from "./authorization/contracts.js";
 import type { TokenVerifier } from "./authorization/token-verifier.js";
 import type { HostedProviders } from "./oauth/hosted-providers.js";
+import type { ProxiedProcesses } from "./proxied/processes.js";
 import type { Runner } from "./runner/index.js";
 import type { DeployedConfigs } from "./servers/deployed.js";
 
@@ -28,6 +29,8 @@ export interface Services extends Store {
   clock: Clock;
   /** Starts, watches and replaces the hosted servers' processes. */
   runner: Runner;
+  /** The processes of proxied stdio servers: shared, or one per user, on top of the runner. */
+  proxied: ProxiedProcesses;
   /** Resolves MCP clients' API keys at the gateway. */
   apiKeys: ApiKeyVerifier;
   /** Resolves MCP clients' OAuth access tokens at the gateway. */

@@ -12,11 +12,13 @@ describe("loadConfig", () => {
       port: 8080,
       pgliteSharedBuffers: "32MB",
       sandbox: "auto",
+      proxiedMaxProcesses: 100,
     });
   });
 
   it.each([
     [{ GUMSTACK_PORT: "eighty" }, /GUMSTACK_PORT: must be a port number/],
+    [{ GUMSTACK_PROXIED_MAX_PROCESSES: "0" }, /GUMSTACK_PROXIED_MAX_PROCESSES: must be a whole/],
     [{ GUMSTACK_PORT: "70000" }, /GUMSTACK_PORT: must be a port number/],
     [{ DATABASE_URL: "mysql://x" }, /DATABASE_URL: must be a postgres:\/\//],
     [{ GUMSTACK_LOG_LEVEL: "loud" }, /GUMSTACK_LOG_LEVEL: /],

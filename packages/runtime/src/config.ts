@@ -45,6 +45,11 @@ const schema = z.object({
   GUMSTACK_SANDBOX: z
     .enum(["auto", "require", "off"], { error: "must be auto, require or off" })
     .default("auto"),
+  GUMSTACK_PROXIED_MAX_PROCESSES: z
+    .string()
+    .regex(/^[1-9]\d{0,4}$/, "must be a whole number from 1 to 99999")
+    .transform(Number)
+    .default(100),
   GUMSTACK_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   GUMSTACK_LOG_FORMAT: z.enum(["pretty", "json"]).default("pretty"),
   GUMSTACK_MCP_ALLOWED_ORIGINS: z
@@ -102,6 +107,8 @@ export interface Config {
    * `off` never sandboxes.
    */
   sandbox: "auto" | "require" | "off";
+  /** Per-user processes of proxied servers on this platform at most, across servers. */
+  proxiedMaxProcesses: number;
   /** Set when the platform runs this process as a hosted server. */
   hosted: { serverId: string; runtimeSecret: string; platformUrl: string } | undefined;
   /**
@@ -173,6 +180,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     trustProxy: c.GUMSTACK_TRUST_PROXY,
     oauthAllowPrivateClients: c.GUMSTACK_OAUTH_ALLOW_PRIVATE_CLIENTS,
     sandbox: c.GUMSTACK_SANDBOX,
+    proxiedMaxProcesses: c.GUMSTACK_PROXIED_MAX_PROCESSES,
     unknownVariables: Object.keys(env).filter(
       (name) => /^GUMSTACK_/i.test(name) && !knownVariables.includes(name),
     ),

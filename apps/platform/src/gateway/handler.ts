@@ -8,12 +8,13 @@ import {
   runtimeSecretFor,
 } from "@gumstack/runtime";
 import type { Services } from "../env.js";
+import type { Lease } from "../runner/index.js";
 import { gatewayAuthenticator } from "./authenticate.js";
 import { preflight } from "./cors.js";
 import { requestHeaders, responseHeaders, SESSION_HEADER } from "./headers.js";
 import { readAll } from "./read-all.js";
 import { relay } from "./relay.js";
-import { reply } from "./reply.js";
+import { reply, replyToRequests } from "./reply.js";
 import { ServerIds } from "./server-ids.js";
 import { type HostedSession, SessionIds } from "./session-ids.js";
 import { Upstreams } from "./upstream/pool.js";
@@ -22,6 +23,8 @@ const MAX_BODY_BYTES = 4 * 1024 * 1024;
 // The server's name, then any query, which passes on as it is.
 const PATH = /^\/mcp\/([a-z0-9][a-z0-9-]{0,62})\/?(\?.*)?$/;
 const NO_SESSION = "Session not found: initialize again";
+// MCP 2025-11-25: the request needs the user to visit a URL first.
+const URL_ELICITATION_REQUIRED = -32042;
 
 const header = (req: IncomingMessage, name: string) => {
   const value = req.headers[name];
@@ -41,7 +44,7 @@ const header = (req: IncomingMessage, name: string) => {
 export function createGateway(
   services: Services,
 ): (req: IncomingMessage, res: ServerResponse) => boolean {
-  const { database, runner, vault, now, log, mcpOrigins } = services;
+  const { database, runner, proxied, vault, now, log, mcpOrigins } = services;
   const authenticate = gatewayAuthenticator(services);
   const serverIds = new ServerIds(database.db, now);
   const sessionIds = new SessionIds(vault);
@@ -108,7 +111,35 @@ export function createGateway(
         connection: "close",
       });
     }
-    const lease = runner.acquire(serverId);
+    let lease: Lease | undefined;
+    if (proxied.has(serverId)) {
+      const acquired = await proxied.acquire(serverId, userId);
+      if ("authRequired" in acquired) {
+        // The server cannot start for this user until they give what it needs: the spec's
+        // "URL elicitation required" error, which names the link (any client can show it).
+        const { url, message } = acquired.authRequired;
+        return replyToRequests(
+          res,
+          body,
+          {
+            code: URL_ELICITATION_REQUIRED,
+            message,
+            data: { elicitations: [{ mode: "url", elicitationId: randomUUID(), url, message }] },
+          },
+          403,
+          cors(),
+        );
+      }
+      if ("unavailable" in acquired) {
+        return reply(res, 503, -32000, acquired.unavailable, {
+          ...cors(),
+          "retry-after": String(acquired.retryAfterSeconds),
+        });
+      }
+      lease = acquired.lease;
+    } else {
+      lease = runner.acquire(serverId);
+    }
     if (!lease)
       return reply(
         res,

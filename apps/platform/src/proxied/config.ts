@@ -105,6 +105,8 @@ const stdioSchema = z.object({
     .default(10),
   /** A first start may install packages (`npx -y`, `uvx`): how long it may take, in seconds. */
   startSeconds: z.number().int().min(1).max(600).default(120),
+  /** Per-user processes of this server at most; the least recently used idle one goes first. */
+  maxProcesses: z.number().int().min(1).max(10_000).default(20),
 });
 
 const remoteSchema = z.object({

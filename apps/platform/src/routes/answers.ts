@@ -11,5 +11,6 @@ export type { CreatedInviteAnswer, InviteListAnswer } from "./invites.js";
 export type { MeAnswer } from "./me.js";
 export type { ActivityAnswer } from "./server-activity.js";
 export type { ServerAnswer } from "./server-get.js";
+export type { ProcessListAnswer } from "./server-processes.js";
 export type { ToolListAnswer } from "./server-tools.js";
 export type { ServerListAnswer } from "./servers-list.js";

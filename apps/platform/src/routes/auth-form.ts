@@ -134,6 +134,7 @@ export function registerAuthForm(app: Hono<AppEnv>) {
       await releaseTicket(database.db, target.text);
       throw error;
     }
+    c.var.proxied.changed(target.server.id, target.session.user.id);
     await tellServerCompleted(c.var, target.server.id, target.session.user.id);
     if (returnTo !== undefined) return c.redirect(returnTo, 303);
     return c.html(

@@ -108,12 +108,15 @@ export function registerCredentials(app: Hono<AppEnv>) {
         );
     }
     await saveFieldValues(c.var.database.db, c.var.vault, t.userId, t.server.id, merged);
+    // A proxied server's process of this user was started with the old values: replaced.
+    c.var.proxied.changed(t.server.id, t.userId);
     return c.json(view(t.fields, merged, new Date()));
   });
 
   app.delete("/api/servers/:server/credentials", requireSession(), async (c) => {
     const t = await target(c);
     await c.var.database.db.delete(credentials).where(t.mine);
+    c.var.proxied.changed(t.server.id, t.userId);
     return c.body(null, 204);
   });
 }

@@ -17,8 +17,14 @@ interface Tool {
 
 async function listTools(c: Context<AppEnv>) {
   const server = await namedServer(c);
-  const { runner, vault, now, session } = c.var;
-  const lease = runner.acquire(server.id);
+  const { runner, proxied, vault, now, session } = c.var;
+  // A per-user proxied server lists the tools of the signed-in user's own process.
+  const acquired = proxied.has(server.id)
+    ? await proxied.acquire(server.id, session.user.id)
+    : { lease: runner.acquire(server.id) };
+  if ("authRequired" in acquired) throw new ApiError("unavailable", acquired.authRequired.message);
+  if ("unavailable" in acquired) throw new ApiError("unavailable", acquired.unavailable);
+  const { lease } = acquired;
   if (!lease) throw new ApiError("unavailable", `${server.name} is not running right now`);
   let answer: { result?: { tools?: Tool[] }; error?: { message?: string } };
   try {

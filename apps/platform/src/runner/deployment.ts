@@ -70,6 +70,10 @@ export class Deployment {
     this.createdAt = settings.now();
   }
 
+  private get healthTimeoutMs(): number {
+    return this.spec.startTimeoutMs ?? this.settings.healthTimeoutMs;
+  }
+
   get id(): string {
     return this.spec.deploymentId;
   }
@@ -192,7 +196,7 @@ export class Deployment {
       attempt.abort();
     });
     const outcome = await waitHealthy(`http://127.0.0.1:${port}`, {
-      timeoutMs: this.settings.healthTimeoutMs,
+      timeoutMs: this.healthTimeoutMs,
       signal: attempt.signal,
     }).finally(() => this.stopping.signal.removeEventListener("abort", abandon));
     if (outcome.healthy) {
@@ -207,7 +211,7 @@ export class Deployment {
     if (endedByItself && child.exit) {
       return `the process ended (${describeExit(child.exit)}) before /healthz answered 200`;
     }
-    return `/healthz did not answer 200 within ${this.settings.healthTimeoutMs} ms (last: ${outcome.lastProblem})`;
+    return `/healthz did not answer 200 within ${this.healthTimeoutMs} ms (last: ${outcome.lastProblem})`;
   }
 
   private exitedWhileServing(child: ServerProcess, exit: ProcessExit): void {

@@ -29,6 +29,11 @@ export interface DeploymentSpec {
    * (absolute paths that exist). Default: nothing more.
    */
   mounts?: { readOnly?: readonly string[]; writable?: readonly string[] };
+  /**
+   * How long this deployment's process has to answer `/healthz` with 200, when it is not the
+   * runner's healthTimeoutMs: a proxied server's first start may install packages (`npx -y`).
+   */
+  startTimeoutMs?: number;
 }
 
 /** See RunnerOptions.sandbox. */

@@ -31,12 +31,15 @@ export const deployedConfigSchema = z.object({
 
 export type DeployedConfig = z.output<typeof deployedConfigSchema>;
 
-export function deployedConfigOf(config: ServerConfig): DeployedConfig {
+/** Of a hosted server's file, or a proxied server's (which has no entry point: ""). */
+export function deployedConfigOf(
+  config: Pick<ServerConfig, "name" | "description" | "auth"> & { entry?: string },
+): DeployedConfig {
   const { auth } = config;
   return {
     name: config.name,
     description: config.description,
-    entry: config.entry,
+    entry: config.entry ?? "",
     provider: auth.type === "oauth" ? (auth.provider ?? null) : null,
     scopes: auth.type === "oauth" ? (auth.scopes ?? null) : null,
     fields: auth.type === "cred" ? auth.fields : [],

@@ -17,8 +17,8 @@ export function readFolderToRegister(folder: string): ServerFolder {
 }
 
 /**
- * Registers (or re-registers) the server in `folder`: its gumstack.yaml names it and fixes its
- * auth type. Registering a changed auth type over a server that exists is refused (409): users'
+ * Registers (or re-registers) the server in `folder` (or the proxied server a `.yaml` file
+ * describes): its configuration names it and fixes its kind and auth type. Registering a changed auth type over a server that exists is refused (409): users'
  * tokens or values of one type mean nothing to another.
  */
 export async function registerServer(
@@ -26,12 +26,21 @@ export async function registerServer(
   folder: string | ServerFolder,
   ownerId: Id<"user">,
 ): Promise<ServerRow> {
-  const { path, config } = typeof folder === "string" ? readFolderToRegister(folder) : folder;
+  const read = typeof folder === "string" ? readFolderToRegister(folder) : folder;
+  const { config, kind } = read;
+  // A proxied server named by its own file is registered by that file: it is what deploys read.
+  const path = read.kind === "stdio" ? read.file : read.path;
   const db = services.database.db;
   const [existing] = await db.select().from(servers).where(eq(servers.name, config.name));
   if (existing) {
     if (existing.ownerId !== ownerId)
       throw new ApiError("conflict", `name: a server named ${config.name} exists`);
+    if (existing.kind !== kind) {
+      throw new ApiError(
+        "conflict",
+        `kind: ${config.name} is a ${existing.kind} server; it cannot become ${kind}. Register it under a new name instead.`,
+      );
+    }
     if (existing.authType !== config.auth.type) {
       throw new ApiError(
         "auth_type_fixed",
@@ -51,6 +60,7 @@ export async function registerServer(
       id: newId("server"),
       name: config.name,
       authType: config.auth.type,
+      kind,
       ownerId,
       sourcePath: path,
     })

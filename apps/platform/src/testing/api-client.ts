@@ -10,10 +10,11 @@ import { createInvite } from "../accounts/invites.js";
 import type { Limits } from "../accounts/limits.js";
 import { createApp, createListener } from "../app.js";
 import type { ClientRegistry } from "../authorization/contracts.js";
-import { assembleServices } from "../boot.js";
+import { assembleServices, type ServiceParts } from "../boot.js";
 import type { Services } from "../env.js";
 import { createLocalRunner, type Runner, type RunnerOptions } from "../runner/index.js";
 import { recordDeployment } from "../servers/deploy.js";
+import { deployedConfigOf } from "../servers/deployed-config.js";
 import { readServerFolder } from "../servers/server-folder.js";
 
 export const PUBLIC_URL = "http://127.0.0.1:8080";
@@ -64,6 +65,8 @@ export async function testPlatform(
     clients?: ClientRegistry;
     /** GUMSTACK_OAUTH_ALLOW_PRIVATE_CLIENTS: metadata documents on loopback, as tests serve them. */
     allowPrivateClients?: boolean;
+    /** Proxied servers' caps and timings (idle time, how long values are trusted). */
+    proxied?: ServiceParts["proxied"];
   } = {},
 ) {
   const database: TestDatabase = await createTestDatabase();
@@ -83,6 +86,7 @@ export async function testPlatform(
     ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
     ...(options.clients ? { clients: options.clients } : {}),
     ...(options.allowPrivateClients ? { allowPrivateClients: true } : {}),
+    ...(options.proxied ? { proxied: options.proxied } : {}),
   });
   const app = createApp(services);
 
@@ -182,7 +186,7 @@ export async function testPlatform(
         id: newId("deployment"),
         serverId: id as Id<"server">,
         envVersion: 0,
-        config: readServerFolder(from.sourcePath).config,
+        config: deployedConfigOf(readServerFolder(from.sourcePath).config),
         provider: from.provider ?? null,
       });
     }

@@ -7,6 +7,7 @@ const labels: Record<string, string> = {
   stopping: "Stopping",
   stopped: "Stopped",
   not_deployed: "Not deployed",
+  per_user: "One process per user",
   active: "Active",
   needs_reauth: "Needs reconnecting",
   revoked: "Revoked",
@@ -17,7 +18,7 @@ const labels: Record<string, string> = {
   expired: "Expired",
 };
 
-const good = new Set(["running", "active", "used"]);
+const good = new Set(["running", "per_user", "active", "used"]);
 const bad = new Set(["crashed", "failed", "needs_reauth", "revoked", "expired"]);
 const warn = new Set(["redeploy_pending", "starting", "stopping", "pending"]);
 

@@ -1,0 +1,49 @@
+import { newId } from "@gumstack/db";
+import type { Services } from "../env.js";
+import { DeploymentFailedError } from "../runner/index.js";
+import { platformEnvOf, readVariables, recordDeployment } from "../servers/deploy.js";
+import { deployedConfigOf } from "../servers/deployed-config.js";
+import type { ServerRow } from "../servers/owned-server.js";
+import type { ProxiedFolder } from "../servers/server-folder.js";
+
+/**
+ * Deploys a proxied stdio server: checks that every operator variable its templates name is set,
+ * hands it to the proxied processes (a shared server starts now; a per-user one starts per user
+ * on first call, and every running one is replaced before its next call) and records the
+ * deployment, whose configuration is what the credential form and the resolver read.
+ */
+export async function deployProxied(
+  services: Services,
+  server: ServerRow,
+  folder: ProxiedFolder,
+): Promise<undefined> {
+  const { config } = folder;
+  const deploymentId = newId("deployment");
+  const { envVersion, env } = await readVariables(services, server);
+  const declared = config.auth.type === "none" ? config.auth.env : [];
+  const unset = declared.filter((name) => env[name] === undefined);
+  if (unset.length > 0) {
+    throw new DeploymentFailedError(
+      deploymentId,
+      `set ${unset.join(", ")} first (the server's variables its configuration uses)`,
+      [],
+    );
+  }
+  await services.proxied.deployed({
+    serverId: server.id,
+    name: server.name,
+    deploymentId,
+    config,
+    folder: folder.path,
+    variables: env,
+    platformEnv: platformEnvOf(services, server.id),
+  });
+  await recordDeployment(services.database.db, {
+    id: deploymentId,
+    serverId: server.id,
+    envVersion,
+    config: deployedConfigOf(config),
+    provider: null,
+  });
+  return undefined;
+}

@@ -1,0 +1,83 @@
+import { createHash } from "node:crypto";
+import { resolve } from "node:path";
+import { type Id, newId } from "@gumstack/db";
+import { BRIDGE_ENTRY, PROXY_ENV, type ProxySpec } from "@gumstack/sdk";
+import type { DeploymentSpec } from "../runner/index.js";
+import type { ProxiedConfig } from "./config.js";
+import type { Values } from "./templates.js";
+
+export type StdioConfig = ProxiedConfig & { kind: "stdio" };
+
+/**
+ * A proxied stdio server as deployed: its configuration and the operator's variables, decrypted,
+ * which `${NAME}` expands from. For a per-user server nothing runs yet; each caller's process is
+ * made from this on first use (processes.ts). Kept in the platform's memory only.
+ */
+export interface ProxiedDeployment {
+  serverId: Id<"server">;
+  name: string;
+  /** The deployment record this was made with: a redeploy makes a new one. */
+  deploymentId: Id<"deployment">;
+  config: StdioConfig;
+  /** The folder of its file: the working directory's base. */
+  folder: string;
+  variables: Readonly<Record<string, string>>;
+  /** The platform's own variables every bridge of this server gets (its id, runtime secret…). */
+  platformEnv: Readonly<Record<string, string>>;
+}
+
+/** What one process of the server runs with, and a digest of it to tell when it changed. */
+export interface BridgeLaunch {
+  spec: DeploymentSpec;
+  /** Changes when anything the process was started with changes (never logged: it hides values). */
+  fingerprint: string;
+}
+
+/**
+ * The runner's spec of one bridge process: the bridge entry (the SDK's stdio ↔ Streamable HTTP
+ * bridge) with the command, arguments and environment expanded for `values`. `userId` makes it
+ * a per-user process: the bridge then serves only that user's requests. Throws TemplateError
+ * (naming the reference, never a value) when a value is missing.
+ */
+export function bridgeLaunch(
+  deployment: ProxiedDeployment,
+  runnerKey: string,
+  values: Values,
+  userId?: string,
+): BridgeLaunch {
+  const { config } = deployment;
+  const expand = (field: string) => {
+    const template = config.templates.get(field);
+    if (!template) throw new Error(`no template parsed for ${field}`);
+    return template.expand(values);
+  };
+  const command = expand("command");
+  const args = config.args.map((_, i) => expand(`args[${i}]`));
+  const env = Object.fromEntries(
+    Object.keys(config.env).map((name) => [name, expand(`env.${name}`)]),
+  );
+  const cwd = resolve(deployment.folder, config.cwd ?? ".");
+  const proxy: ProxySpec = {
+    name: config.name,
+    command,
+    args,
+    cwd,
+    tools: config.tools,
+    ...(userId === undefined ? {} : { user: userId }),
+  };
+  const fingerprint = createHash("sha256")
+    .update(JSON.stringify([deployment.deploymentId, command, args, env]))
+    .digest("base64url");
+  return {
+    fingerprint,
+    spec: {
+      serverId: runnerKey,
+      deploymentId: newId("deployment"),
+      entry: BRIDGE_ENTRY,
+      cwd,
+      env,
+      platformEnv: { ...deployment.platformEnv, [PROXY_ENV]: JSON.stringify(proxy) },
+      startTimeoutMs: config.startSeconds * 1_000,
+    },
+  };
+}

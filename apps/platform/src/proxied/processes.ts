@@ -1,0 +1,336 @@
+import type { CredentialResolver } from "@gumstack/broker";
+import type { Logger } from "@gumstack/log";
+import {
+  DeploymentFailedError,
+  type Lease,
+  type Runner,
+  SandboxUnavailableError,
+} from "../runner/index.js";
+import { type BridgeLaunch, bridgeLaunch, type ProxiedDeployment } from "./deployment.js";
+import { processMemory } from "./memory.js";
+import { TemplateError, type Values } from "./templates.js";
+
+/** What the gateway gets for a call to a proxied server. */
+export type Acquired =
+  | { lease: Lease }
+  /** Answered 503 with Retry-After: over the cap with every process busy, or not running. */
+  | { unavailable: string; retryAfterSeconds: number }
+  /** The caller has not given what the server needs (its cred fields): the link to the form. */
+  | { authRequired: { url: string; message: string } };
+
+type Refused = Exclude<Acquired, { lease: Lease }>;
+
+/** One per-user process, as the platform knows it. */
+export interface ProcessInfo {
+  userId: string;
+  status: string;
+  pid: number | undefined;
+  startedAt: number | undefined;
+  lastUsedAt: number;
+  /** Requests being served now. */
+  busy: number;
+  /** Resident memory of the process and every process under it, bytes (Linux /proc). */
+  memoryBytes: number | undefined;
+}
+
+export interface ProxiedOptions {
+  runner: Runner;
+  resolver: CredentialResolver;
+  log: Logger;
+  now: () => number;
+  /** Per-user processes on this platform at most, across servers (default 100). */
+  maxTotal?: number;
+  /** Overrides each server's idleMinutes (tests). */
+  idleMs?: number;
+  /**
+   * How long a caller's values, once read, are trusted before a call reads them again (default
+   * 2 s). A change made through this platform (a form saved) is seen at once (changed()).
+   */
+  recheckMs?: number;
+}
+
+const RETRY_AFTER_SECONDS = 5;
+
+interface UserProcess {
+  readonly key: string;
+  readonly serverId: string;
+  readonly userId: string;
+  /** Of what the running process was started with; undefined before its first start. */
+  fingerprint: string | undefined;
+  /** When the caller's values were last read (0: read them again before the next call). */
+  checkedAt: number;
+  lastUsedAt: number;
+  busy: number;
+  /** The check (and start) in progress: callers arriving meanwhile share it. */
+  pending: Promise<Refused | undefined> | undefined;
+}
+
+/**
+ * The processes of proxied stdio servers. A server whose templates use no caller's value runs
+ * one shared process, deployed like a hosted server. A per-user server runs one process per
+ * (server, user): started on a user's first call, replaced when the values it was started with
+ * change (the runner drains the old one), stopped after its idle time, capped per server and in
+ * total: over a cap the least recently used idle process is stopped, and with none idle the call
+ * is refused with a retry hint. Each process is a runner deployment of its own, under the key
+ * `<server id>/<user id>`, so it is sandboxed, logged and torn down (whole tree) as any other.
+ */
+export class ProxiedProcesses {
+  private readonly servers = new Map<string, ProxiedDeployment>();
+  private readonly processes = new Map<string, UserProcess>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(private readonly o: ProxiedOptions) {
+    this.sweeper = setInterval(() => this.sweep(), Math.min(o.idleMs ?? 30_000, 30_000));
+    this.sweeper.unref();
+  }
+
+  /** Whether calls to this server are served here (else it is a hosted server). */
+  has(serverId: string): boolean {
+    return this.servers.has(serverId);
+  }
+
+  /** Whether the server runs one process per caller. */
+  perUser(serverId: string): boolean {
+    return this.servers.get(serverId)?.config.perUser === true;
+  }
+
+  /**
+   * A server deployed (or redeployed with a new configuration). Shared: its process is started
+   * now, through the runner; per-user: every user's process is replaced before its next call.
+   */
+  async deployed(deployment: ProxiedDeployment): Promise<void> {
+    const perUser = deployment.config.perUser;
+    this.servers.set(deployment.serverId, deployment);
+    if (!perUser) {
+      const launch = bridgeLaunch(deployment, deployment.serverId, { env: deployment.variables });
+      await this.o.runner.deploy(launch.spec);
+    }
+    for (const process of this.of(deployment.serverId)) process.checkedAt = 0;
+    // A server that stopped being per user keeps no per-user processes, and the reverse.
+    if (perUser) await this.o.runner.stop(deployment.serverId);
+    else await Promise.all(this.of(deployment.serverId).map((p) => this.stopProcess(p)));
+  }
+
+  /** A server removed: nothing of it runs any more. */
+  async removed(serverId: string): Promise<void> {
+    this.servers.delete(serverId);
+    await Promise.all([
+      this.o.runner.stop(serverId),
+      ...this.of(serverId).map((process) => this.stopProcess(process)),
+    ]);
+  }
+
+  /** The user's values changed here (a form saved or cleared): read them before the next call. */
+  changed(serverId: string, userId: string): void {
+    const process = this.processes.get(keyOf(serverId, userId));
+    if (process) process.checkedAt = 0;
+  }
+
+  async acquire(serverId: string, userId: string): Promise<Acquired> {
+    const deployment = this.servers.get(serverId);
+    if (!deployment) return { unavailable: "the server is not deployed", retryAfterSeconds: 30 };
+    if (!deployment.config.perUser) {
+      const lease = this.o.runner.acquire(serverId);
+      return lease
+        ? { lease }
+        : {
+            unavailable: `${deployment.name} is not running right now (starting, restarting or stopped); try again shortly`,
+            retryAfterSeconds: RETRY_AFTER_SECONDS,
+          };
+    }
+    const key = keyOf(serverId, userId);
+    let process = this.processes.get(key);
+    if (!process) {
+      const room = this.makeRoom(deployment);
+      if (room) return room;
+      process = {
+        key,
+        serverId,
+        userId,
+        fingerprint: undefined,
+        checkedAt: 0,
+        lastUsedAt: this.o.now(),
+        busy: 0,
+        pending: undefined,
+      };
+      this.processes.set(key, process);
+    }
+    process.lastUsedAt = this.o.now();
+    const fresh = this.o.now() - process.checkedAt < (this.o.recheckMs ?? 2_000);
+    if (fresh && !process.pending) {
+      const lease = this.o.runner.acquire(key);
+      if (lease) return { lease: this.counted(process, lease) };
+    }
+    // Shared by every call arriving while one checks: one read of the values, one start.
+    process.pending ??= this.ensure(deployment, process).finally(() => {
+      if (process) process.pending = undefined;
+    });
+    const refused = await process.pending;
+    if (refused) return refused;
+    const lease = this.o.runner.acquire(key);
+    return lease
+      ? { lease: this.counted(process, lease) }
+      : { unavailable: `${deployment.name} stopped meanwhile`, retryAfterSeconds: 1 };
+  }
+
+  /** The per-user processes of a server, most recently used first. */
+  list(serverId: string): ProcessInfo[] {
+    return this.of(serverId)
+      .sort((a, b) => b.lastUsedAt - a.lastUsedAt)
+      .map((process) => {
+        const info = this.o.runner.status(process.key);
+        return {
+          userId: process.userId,
+          status: info?.status ?? "starting",
+          pid: info?.pid,
+          startedAt: info?.startedAt,
+          lastUsedAt: process.lastUsedAt,
+          busy: process.busy,
+          memoryBytes: info?.pid === undefined ? undefined : processMemory(info.pid),
+        };
+      });
+  }
+
+  /** Stops one user's process (what is in flight drains); false when there is none. */
+  async stop(serverId: string, userId: string): Promise<boolean> {
+    const process = this.processes.get(keyOf(serverId, userId));
+    if (!process) return false;
+    await this.stopProcess(process);
+    return true;
+  }
+
+  close(): void {
+    clearInterval(this.sweeper);
+  }
+
+  /**
+   * Reads the caller's values and starts (or replaces) the process when they changed; undefined
+   * once it runs with them.
+   */
+  private async ensure(
+    deployment: ProxiedDeployment,
+    process: UserProcess,
+  ): Promise<Refused | undefined> {
+    const checkedAt = this.o.now();
+    const values = await this.valuesOf(deployment, process.userId);
+    if ("authRequired" in values) return values;
+    let launch: BridgeLaunch;
+    try {
+      launch = bridgeLaunch(deployment, process.key, values, process.userId);
+    } catch (error) {
+      if (!(error instanceof TemplateError)) throw error;
+      return {
+        unavailable: `${deployment.name} cannot start for you: ${error.message}`,
+        retryAfterSeconds: 60,
+      };
+    }
+    const running = this.o.runner.status(process.key)?.status === "running";
+    if (process.fingerprint !== launch.fingerprint || !running) {
+      // First use, values changed, or the process died (killed, crashed): a new one, at once.
+      try {
+        await this.o.runner.deploy(launch.spec);
+      } catch (error) {
+        // Its own failure (it never got healthy), or no sandbox where one is required.
+        if (!(error instanceof DeploymentFailedError || error instanceof SandboxUnavailableError))
+          throw error;
+        const reason = error instanceof DeploymentFailedError ? error.reason : error.message;
+        this.o.log.warn(`${deployment.name}: a user's process did not start`, {
+          userId: process.userId,
+          reason,
+        });
+        return {
+          unavailable: `${deployment.name} did not start: ${reason}`,
+          retryAfterSeconds: RETRY_AFTER_SECONDS,
+        };
+      }
+      process.fingerprint = launch.fingerprint;
+    }
+    process.checkedAt = checkedAt;
+    return undefined;
+  }
+
+  private async valuesOf(
+    deployment: ProxiedDeployment,
+    userId: string,
+  ): Promise<Values | { authRequired: { url: string; message: string } }> {
+    const { auth } = deployment.config;
+    if (auth.type !== "cred") return { env: deployment.variables };
+    const answer = await this.o.resolver.resolve({
+      userId,
+      server: { id: deployment.serverId, name: deployment.name, auth },
+      kind: "cred",
+    });
+    if (answer.status === "auth_required") {
+      return {
+        authRequired: {
+          url: answer.url,
+          message: `${deployment.name} needs your credentials first: open ${answer.url}, then call again`,
+        },
+      };
+    }
+    return { env: deployment.variables, cred: answer.credentials.values };
+  }
+
+  /** Over a cap: the least recently used idle process goes; undefined once there is room. */
+  private makeRoom(deployment: ProxiedDeployment): Acquired | undefined {
+    const caps: Array<[UserProcess[], number, string]> = [
+      [this.of(deployment.serverId), deployment.config.maxProcesses, `${deployment.name}'s`],
+      [[...this.processes.values()], this.o.maxTotal ?? 100, "the platform's"],
+    ];
+    for (const [among, cap, whose] of caps) {
+      if (among.length < cap) continue;
+      const idle = among
+        .filter((p) => p.busy === 0 && !p.pending)
+        .sort((a, b) => a.lastUsedAt - b.lastUsedAt)[0];
+      if (!idle) {
+        return {
+          unavailable: `all ${cap} of ${whose} processes are busy; try again shortly`,
+          retryAfterSeconds: RETRY_AFTER_SECONDS,
+        };
+      }
+      void this.stopProcess(idle);
+    }
+    return undefined;
+  }
+
+  private counted(process: UserProcess, lease: Lease): Lease {
+    process.busy++;
+    let released = false;
+    return {
+      url: lease.url,
+      deploymentId: lease.deploymentId,
+      onCutOff: (listener) => lease.onCutOff(listener),
+      release: () => {
+        if (released) return;
+        released = true;
+        process.busy--;
+        process.lastUsedAt = this.o.now();
+        lease.release();
+      },
+    };
+  }
+
+  private sweep(): void {
+    const now = this.o.now();
+    for (const process of this.processes.values()) {
+      const deployment = this.servers.get(process.serverId);
+      const idleMs = this.o.idleMs ?? (deployment?.config.idleMinutes ?? 10) * 60_000;
+      if (process.busy > 0 || process.pending || now - process.lastUsedAt < idleMs) continue;
+      this.o.log.info(`${deployment?.name ?? process.serverId}: stopping an idle user's process`, {
+        userId: process.userId,
+      });
+      void this.stopProcess(process);
+    }
+  }
+
+  private async stopProcess(process: UserProcess): Promise<void> {
+    if (this.processes.get(process.key) === process) this.processes.delete(process.key);
+    await this.o.runner.stop(process.key);
+  }
+
+  private of(serverId: string): UserProcess[] {
+    return [...this.processes.values()].filter((p) => p.serverId === serverId);
+  }
+}
+
+const keyOf = (serverId: string, userId: string) => `${serverId}/${userId}`;
