@@ -18,6 +18,19 @@ export {
   type Hop,
   UnknownUserError,
 } from "@gumstack/runtime";
+/** The stdio bridge of proxied servers: what the platform's runner starts, and its contract. */
+export {
+  BRIDGE_ENTRY,
+  MAX_TOOL_NAME_LENGTH,
+  PROXY_ENV,
+  type ProxySpec,
+  parseProxySpec,
+  proxySpecSchema,
+  shortenToolName,
+  type ToolPolicy,
+  type ToolRules,
+  toolPolicy,
+} from "./bridge/index.js";
 export {
   type AuthMode,
   authConfigSchema,

@@ -1,7 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Logger } from "@gumstack/log";
 import type { AuthProvider } from "@gumstack/oauth";
-import { CONTEXT_HEADER, readContext } from "@gumstack/runtime";
 import {
   answerProviderCall,
   BODY_LIMITS,
@@ -12,6 +11,7 @@ import {
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ServerConfig } from "../config.js";
+import { contextAuthenticator, contextChallenge } from "./context-auth.js";
 import type { HostedCredentialSource } from "./hosted-source.js";
 import { handleMcpRequest, type McpEndpoint } from "./streamable/endpoint.js";
 import { nodeHangUp } from "./streamable/http.js";
@@ -52,20 +52,8 @@ export function createHostedApp(o: HostedOptions): Hono {
     serverId: o.serverId,
     source: o.source,
     log: o.log,
-    challenge: `Gumstack-Context realm="${o.config.name}"`,
-    authenticate: async (request) => {
-      const context = request.headers.get(CONTEXT_HEADER) ?? undefined;
-      const read = readContext(o.runtimeSecret, context, o.serverId, o.now());
-      if ("problem" in read) {
-        o.log.warn("refused a request without a valid platform context", { problem: read.problem });
-        return null;
-      }
-      return {
-        userId: read.userId,
-        deadline: read.expiresAt,
-        ...(context === undefined ? {} : { context }),
-      };
-    },
+    challenge: contextChallenge(o.config.name),
+    authenticate: contextAuthenticator(o),
   };
   const app = new Hono();
   app.all("/mcp", (c) => handleMcpRequest(endpoint, c.req.raw, nodeHangUp(c.env)));

@@ -20,8 +20,8 @@ export interface McpEndpoint {
   serverId: string;
   source: CredentialSource;
   log: Logger;
-  /** Who the request is from, or null: answered with 401. */
-  authenticate(request: Request): Promise<Identity | null>;
+  /** Who the request is from; null is answered with 401, a refusal with 403. */
+  authenticate(request: Request): Promise<Authenticated>;
   /** What a 401 tells the client in `WWW-Authenticate`. */
   challenge: string;
   /**
@@ -84,6 +84,8 @@ export async function handleMcpRequest(
       "www-authenticate": endpoint.challenge,
     });
   }
+  if ("refused" in identity)
+    return jsonRpcError(403, -32000, `Forbidden: ${identity.refused}`, cors);
   const sessionId = request.headers.get("mcp-session-id");
   let session: Session | undefined;
   if (sessionId !== null) {
@@ -182,6 +184,12 @@ export async function handleMcpRequest(
 }
 
 type Identity = { userId: string; context?: string; deadline?: number };
+
+/**
+ * What authentication found: who the request is for, no one (null: 401), or someone known who
+ * may not use this server (`refused` says why, in a 403).
+ */
+export type Authenticated = Identity | { refused: string } | null;
 
 /** Who a request is for, and what its tools' getCredentials() reads. */
 function callOf(

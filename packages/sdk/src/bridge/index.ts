@@ -1,0 +1,9 @@
+export { BRIDGE_ENTRY } from "./entry.js";
+export { PROXY_ENV, type ProxySpec, parseProxySpec, proxySpecSchema } from "./spec.js";
+export {
+  MAX_TOOL_NAME_LENGTH,
+  shortenToolName,
+  type ToolPolicy,
+  type ToolRules,
+  toolPolicy,
+} from "./tool-policy.js";
