@@ -81,6 +81,7 @@ export function createApp(services: Services): Hono<AppEnv> {
     c.set("publicUrl", services.publicUrl);
     c.set("now", services.now);
     c.set("runner", services.runner);
+    c.set("proxied", services.proxied);
     c.set("apiKeys", services.apiKeys);
     c.set("mcpTokens", services.mcpTokens);
     c.set("clients", services.clients);

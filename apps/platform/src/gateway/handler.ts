@@ -113,7 +113,8 @@ export function createGateway(
     }
     let lease: Lease | undefined;
     if (proxied.has(serverId)) {
-      const acquired = await proxied.acquire(serverId, userId);
+      // A GET stream is a connected client waiting, not a call: it keeps no process from idling.
+      const acquired = await proxied.acquire(serverId, userId, method !== "GET");
       if ("authRequired" in acquired) {
         // The server cannot start for this user until they give what it needs: the spec's
         // "URL elicitation required" error, which names the link (any client can show it).

@@ -1,10 +1,13 @@
 import { createHash } from "node:crypto";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { type Id, newId } from "@gumstack/db";
 import { BRIDGE_ENTRY, PROXY_ENV, type ProxySpec } from "@gumstack/sdk";
 import type { DeploymentSpec } from "../runner/index.js";
 import type { ProxiedConfig } from "./config.js";
 import type { Values } from "./templates.js";
+
+// packages/sdk, from its src/bridge/main.ts (or dist/bridge/main.js).
+const BRIDGE_PACKAGE = resolve(dirname(BRIDGE_ENTRY), "../..");
 
 export type StdioConfig = ProxiedConfig & { kind: "stdio" };
 
@@ -78,6 +81,8 @@ export function bridgeLaunch(
       env,
       platformEnv: { ...deployment.platformEnv, [PROXY_ENV]: JSON.stringify(proxy) },
       startTimeoutMs: config.startSeconds * 1_000,
+      // The bridge imports the rest of its package (the host's HTTP side): shown read-only.
+      mounts: { readOnly: [BRIDGE_PACKAGE] },
     },
   };
 }

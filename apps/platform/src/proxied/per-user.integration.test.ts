@@ -8,7 +8,8 @@ import { callOver, type SignedIn, type TestPlatform, testPlatform } from "../tes
 
 // The registry's memory server (pinned), one process per user: its file is /tmp/<notebook>.jsonl.
 const exampleProxied = fileURLToPath(new URL("apps/example-proxied", `file://${repoRoot}`));
-const NAME = "example-proxied";
+// server-everything, per user: its long-running tool keeps a call in flight.
+const everything = fileURLToPath(new URL("testing/everything.yaml", import.meta.url));
 
 async function eventually(check: () => Promise<boolean>, limitMs: number, what: string) {
   const until = Date.now() + limitMs;
@@ -22,7 +23,7 @@ async function eventually(check: () => Promise<boolean>, limitMs: number, what: 
 interface Caller {
   as: SignedIn;
   key: string;
-  client?: Client;
+  client?: Client | undefined;
 }
 
 interface ProcessRow {
@@ -35,17 +36,21 @@ interface ProcessRow {
 const isAlive = (pid: number) => existsSync(`/proc/${pid}`);
 
 /** Starts a platform serving example-proxied, with two users who have an API key each. */
-async function setUp(proxied: NonNullable<Parameters<typeof testPlatform>[0]>["proxied"]) {
+async function setUp(
+  proxied: NonNullable<Parameters<typeof testPlatform>[0]>["proxied"],
+  server = { path: exampleProxied, name: "example-proxied", field: "notebook" },
+) {
+  const NAME = server.name;
   const url = `http://127.0.0.1:${await freePort()}`;
   const platform = await testPlatform({ publicUrl: url, proxied });
   const stop = await platform.listen();
   const admin = await platform.signUpAdmin("admin@example.com");
-  const registered = await callOver(url, admin, "POST", "/api/servers", { path: exampleProxied });
-  expect(registered.status).toBe(201);
+  const registered = await callOver(url, admin, "POST", "/api/servers", { path: server.path });
+  if (registered.status !== 201)
+    throw new Error(`registering: ${registered.status}\n${platform.lines.slice(-5).join("\n")}`);
   expect(await registered.json()).toMatchObject({
     name: NAME,
     kind: "stdio",
-    authType: "cred",
     status: "per_user",
     processes: 0,
     problem: null,
@@ -62,7 +67,7 @@ async function setUp(proxied: NonNullable<Parameters<typeof testPlatform>[0]>["p
   };
   const setNotebook = async (who: Caller, notebook: string) => {
     const saved = await callOver(url, who.as, "PUT", `/api/servers/${NAME}/credentials`, {
-      values: { notebook },
+      values: { [server.field]: notebook },
     });
     expect(saved.status).toBe(200);
   };
@@ -71,13 +76,23 @@ async function setUp(proxied: NonNullable<Parameters<typeof testPlatform>[0]>["p
     who.client = await connectClient(url, who.key, `/mcp/${NAME}`);
     return who.client;
   };
+  const call = (who: Caller, id: number, method: string, params: unknown) =>
+    fetch(`${url}/mcp/${NAME}`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${who.key}`,
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+      },
+      body: JSON.stringify({ jsonrpc: "2.0", id, method, params }),
+    });
   const close = async () => {
     await stop();
     await platform.services.runner.close();
     platform.services.proxied.close();
     await platform.close();
   };
-  return { url, platform, admin, caller, processes, setNotebook, connect, close };
+  return { url, platform, admin, caller, processes, setNotebook, connect, call, close };
 }
 
 const graphOf = async (client: Client) =>
@@ -111,19 +126,11 @@ describe(`a proxied stdio server with one process per user [${testDriver}]`, () 
   });
 
   it("asks a caller without values for them, with the form's link, and starts nothing", async () => {
-    const refused = connectClient(t.url, ada.key, `/mcp/${NAME}`);
+    const refused = connectClient(t.url, ada.key, `/mcp/example-proxied`);
     await expect(refused).rejects.toThrow(
       /needs your credentials first: open http.*\/auth\/form\//,
     );
-    const raw = await fetch(`${t.url}/mcp/${NAME}`, {
-      method: "POST",
-      headers: {
-        authorization: `Bearer ${ada.key}`,
-        "content-type": "application/json",
-        accept: "application/json, text/event-stream",
-      },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 7, method: "tools/list" }),
-    });
+    const raw = await t.call(ada, 7, "tools/list", {});
     expect(raw.status).toBe(200);
     const answer = (await raw.json()) as {
       id: number;
@@ -132,7 +139,7 @@ describe(`a proxied stdio server with one process per user [${testDriver}]`, () 
     expect(answer).toMatchObject({ id: 7, error: { code: -32042 } });
     expect(answer.error.data.elicitations[0]).toMatchObject({
       mode: "url",
-      url: expect.stringContaining(`/auth/form/${NAME}?ticket=`),
+      url: expect.stringContaining(`/auth/form/example-proxied?ticket=`),
     });
     expect(await t.processes()).toEqual([]);
   });
@@ -207,12 +214,17 @@ describe(`a proxied stdio server with one process per user [${testDriver}]`, () 
       t.url,
       t.admin,
       "DELETE",
-      `/api/servers/${NAME}/processes/${ada.as.userId}`,
+      `/api/servers/example-proxied/processes/${ada.as.userId}`,
     );
     expect(stopped.status).toBe(204);
-    await eventually(async () => !isAlive(adaPid), 15_000, "ada's process to stop");
+    // Gone from the list at once; the process itself ends once its client's stream is cut off.
+    await ada.client?.close();
+    ada.client = undefined;
+    await eventually(async () => !isAlive(adaPid), 40_000, "ada's process to stop");
     expect((await t.processes()).map((p) => p.userId)).toEqual([bob.as.userId]);
     const bobPid = (await t.processes())[0]?.pid as number;
+    await bob.client?.close();
+    bob.client = undefined;
     await platform.services.runner.close();
     expect(isAlive(bobPid)).toBe(false);
   });
@@ -224,7 +236,7 @@ describe(`per-user processes over the cap [${testDriver}]`, () => {
   let bob: Caller;
 
   beforeAll(async () => {
-    t = await setUp({ maxTotal: 1 });
+    t = await setUp({ maxTotal: 1 }, { path: everything, name: "everything", field: "label" });
     ada = await t.caller("ada@example.com");
     bob = await t.caller("bob@example.com");
     await t.setNotebook(ada, "a");
@@ -237,44 +249,31 @@ describe(`per-user processes over the cap [${testDriver}]`, () => {
   });
 
   it("refuses a call over the cap while every process is busy, with a retry hint", async () => {
-    const adaClient = await t.connect(ada);
-    expect(await names(adaClient)).toEqual([]);
-    // A session's GET stream is a request in flight for as long as it is open: ada is busy.
-    const sessionId = (adaClient.transport as { sessionId?: string }).sessionId as string;
-    const stream = new AbortController();
-    const open = await fetch(`${t.url}/mcp/${NAME}`, {
-      headers: {
-        authorization: `Bearer ${ada.key}`,
-        accept: "text/event-stream",
-        "mcp-session-id": sessionId,
-        "mcp-protocol-version": "2025-11-25",
-      },
-      signal: stream.signal,
+    const long = t.call(ada, 1, "tools/call", {
+      name: "trigger-long-running-operation",
+      arguments: { duration: 4, steps: 2 },
     });
-    expect(open.status).toBe(200);
-    const refused = await fetch(`${t.url}/mcp/${NAME}`, {
-      method: "POST",
-      headers: {
-        authorization: `Bearer ${bob.key}`,
-        "content-type": "application/json",
-        accept: "application/json, text/event-stream",
-      },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
-    });
+    await eventually(
+      async () => (await t.processes())[0]?.status === "running",
+      60_000,
+      "ada's process, busy with the long call",
+    );
+    const refused = await t.call(bob, 1, "tools/list", {});
     expect(refused.status).toBe(503);
     expect(refused.headers.get("retry-after")).toBe("5");
     expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(
       /all 1 of the platform's processes are busy/,
     );
-    stream.abort();
+    expect((await long).status).toBe(200);
+    expect(await (await long).text()).toContain("Long running operation completed");
   });
 
   it("stops the least recently used idle process to make room", async () => {
     const [adaProcess] = await t.processes();
     expect(adaProcess?.userId).toBe(ada.as.userId);
     const adaPid = adaProcess?.pid as number;
-    const bobClient = await t.connect(bob);
-    expect(await names(bobClient)).toEqual([]);
+    const listed = await t.call(bob, 2, "tools/list", {});
+    expect(listed.status).toBe(200);
     expect((await t.processes()).map((p) => p.userId)).toEqual([bob.as.userId]);
     await eventually(async () => !isAlive(adaPid), 15_000, "ada's process to stop");
   });

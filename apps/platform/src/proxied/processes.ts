@@ -126,7 +126,12 @@ export class ProxiedProcesses {
     if (process) process.checkedAt = 0;
   }
 
-  async acquire(serverId: string, userId: string): Promise<Acquired> {
+  /**
+   * A lease on the caller's process, started if need be. `busy` (default) counts it as a call in
+   * flight, which keeps the process from being stopped as idle or to make room; a session's GET
+   * stream is not busy: a connected client that calls nothing leaves its process idle.
+   */
+  async acquire(serverId: string, userId: string, busy = true): Promise<Acquired> {
     const deployment = this.servers.get(serverId);
     if (!deployment) return { unavailable: "the server is not deployed", retryAfterSeconds: 30 };
     if (!deployment.config.perUser) {
@@ -159,7 +164,7 @@ export class ProxiedProcesses {
     const fresh = this.o.now() - process.checkedAt < (this.o.recheckMs ?? 2_000);
     if (fresh && !process.pending) {
       const lease = this.o.runner.acquire(key);
-      if (lease) return { lease: this.counted(process, lease) };
+      if (lease) return { lease: this.counted(process, lease, busy) };
     }
     // Shared by every call arriving while one checks: one read of the values, one start.
     process.pending ??= this.ensure(deployment, process).finally(() => {
@@ -169,7 +174,7 @@ export class ProxiedProcesses {
     if (refused) return refused;
     const lease = this.o.runner.acquire(key);
     return lease
-      ? { lease: this.counted(process, lease) }
+      ? { lease: this.counted(process, lease, busy) }
       : { unavailable: `${deployment.name} stopped meanwhile`, retryAfterSeconds: 1 };
   }
 
@@ -191,11 +196,14 @@ export class ProxiedProcesses {
       });
   }
 
-  /** Stops one user's process (what is in flight drains); false when there is none. */
-  async stop(serverId: string, userId: string): Promise<boolean> {
+  /**
+   * Stops one user's process: at once it serves no new call (the next one starts a new process),
+   * and what is in flight drains in the background. False when there is none.
+   */
+  stop(serverId: string, userId: string): boolean {
     const process = this.processes.get(keyOf(serverId, userId));
     if (!process) return false;
-    await this.stopProcess(process);
+    void this.stopProcess(process);
     return true;
   }
 
@@ -213,7 +221,11 @@ export class ProxiedProcesses {
   ): Promise<Refused | undefined> {
     const checkedAt = this.o.now();
     const values = await this.valuesOf(deployment, process.userId);
-    if ("authRequired" in values) return values;
+    if ("authRequired" in values) {
+      // Nothing runs for a caller who has never given their values: nothing to list or cap.
+      if (process.fingerprint === undefined) this.processes.delete(process.key);
+      return values;
+    }
     let launch: BridgeLaunch;
     try {
       launch = bridgeLaunch(deployment, process.key, values, process.userId);
@@ -234,9 +246,10 @@ export class ProxiedProcesses {
         if (!(error instanceof DeploymentFailedError || error instanceof SandboxUnavailableError))
           throw error;
         const reason = error instanceof DeploymentFailedError ? error.reason : error.message;
+        // The message carries the process's last output lines: why, most of the time.
         this.o.log.warn(`${deployment.name}: a user's process did not start`, {
           userId: process.userId,
-          reason,
+          reason: error.message,
         });
         return {
           unavailable: `${deployment.name} did not start: ${reason}`,
@@ -293,8 +306,9 @@ export class ProxiedProcesses {
     return undefined;
   }
 
-  private counted(process: UserProcess, lease: Lease): Lease {
-    process.busy++;
+  private counted(process: UserProcess, lease: Lease, busy: boolean): Lease {
+    const counts = busy ? 1 : 0;
+    process.busy += counts;
     let released = false;
     return {
       url: lease.url,
@@ -303,7 +317,7 @@ export class ProxiedProcesses {
       release: () => {
         if (released) return;
         released = true;
-        process.busy--;
+        process.busy -= counts;
         process.lastUsedAt = this.o.now();
         lease.release();
       },

@@ -31,7 +31,7 @@ export function registerServerProcesses(app: Hono<AppEnv>) {
   app.delete("/api/servers/:server/processes/:user", requireSession(), async (c) => {
     const server = await ownedServer(c);
     const userId = c.req.param("user");
-    if (!(await c.var.proxied.stop(server.id, userId)))
+    if (!c.var.proxied.stop(server.id, userId))
       throw new ApiError("not_found", `user: no process of ${server.name} runs for ${userId}`);
     return c.body(null, 204);
   });

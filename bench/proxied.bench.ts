@@ -1,0 +1,143 @@
+// `npm run bench:proxied`: a proxied stdio server's `echo` through the gateway, side by side in
+// one run with (a) the same server driven directly by the SDK's stdio client and (b) the same
+// server behind mcp-proxy (npm; the most used TypeScript stdio-to-HTTP proxy), at 1 and 10 calls
+// in flight, warm processes. The server is the registry's @modelcontextprotocol/server-everything
+// (pinned). Issue 14's targets: at least 3x mcp-proxy's calls/s at 10, and at most 1 ms added p50
+// over direct stdio at 1.
+
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort } from "@gumstack/sdk/testing";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { type GatewayReady, parseGatewayReady } from "./gateway/ready.js";
+import { type Driven, drive } from "./proxied/drive.js";
+import { repoRoot, type Started, startChild, stopChild } from "./shared/child-process.js";
+import { table } from "./shared/table.js";
+
+const EVERYTHING = join(
+  repoRoot,
+  "node_modules/@modelcontextprotocol/server-everything/dist/index.js",
+);
+const MCP_PROXY = join(repoRoot, "node_modules/mcp-proxy/dist/bin/mcp-proxy.mjs");
+const SERVER_FILE = join(repoRoot, "bench/proxied/everything.yaml");
+const SECONDS = 5;
+const WARM_UP_SECONDS = 1;
+const START_TIMEOUT_MS = 120_000;
+const ROUTES = ["direct stdio", "gumstack gateway", "mcp-proxy"] as const;
+type Route = (typeof ROUTES)[number];
+
+const newClient = () => new Client({ name: "bench-proxied", version: "1.0.0" });
+
+async function httpClients(url: string, count: number, headers: Record<string, string> = {}) {
+  return Promise.all(
+    Array.from({ length: count }, async () => {
+      const client = newClient();
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }),
+      );
+      return client;
+    }),
+  );
+}
+
+/** mcp-proxy serving server-everything's stdio as Streamable HTTP at /mcp; ready once it answers. */
+async function startMcpProxy(): Promise<{ child: ChildProcess; url: string }> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [
+      MCP_PROXY,
+      "--port",
+      String(port),
+      "--host",
+      "127.0.0.1",
+      "--",
+      process.execPath,
+      EVERYTHING,
+      "stdio",
+    ],
+    { stdio: ["ignore", "ignore", "inherit"] },
+  );
+  const url = `http://127.0.0.1:${port}/mcp`;
+  const until = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < until) {
+    try {
+      const client = newClient();
+      await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+      await client.close();
+      return { child, url };
+    } catch {
+      // Not listening yet: try again shortly (bounded by START_TIMEOUT_MS).
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  child.kill("SIGKILL");
+  throw new Error(`mcp-proxy did not answer at ${url} within ${START_TIMEOUT_MS / 1000} s`);
+}
+
+async function main(): Promise<void> {
+  const tmp = mkdtempSync(join(tmpdir(), "gumstack-bench-proxied-"));
+  let platform: Started<GatewayReady> | undefined;
+  let proxy: { child: ChildProcess; url: string } | undefined;
+  const opened: Client[] = [];
+  try {
+    platform = await startChild({
+      name: "platform",
+      script: "bench/gateway/platform-server.ts",
+      args: [join(tmp, "data"), SERVER_FILE],
+      timeoutMs: START_TIMEOUT_MS,
+      parse: parseGatewayReady,
+    });
+    proxy = await startMcpProxy();
+    const direct = newClient();
+    await direct.connect(
+      new StdioClientTransport({
+        command: process.execPath,
+        args: [EVERYTHING, "stdio"],
+        stderr: "ignore",
+      }),
+    );
+    opened.push(direct);
+    const auth = { authorization: `Bearer ${platform.ready.apiKey}` };
+    const clientsOf: Record<Route, (n: number) => Promise<Client[]>> = {
+      // One stdio pipe: n calls in flight on the same client.
+      "direct stdio": async (n) => Array.from({ length: n }, () => direct),
+      // One client per connection, as MCP clients connect.
+      "gumstack gateway": (n) => httpClients(platform?.ready.gatewayUrl as string, n, auth),
+      "mcp-proxy": (n) => httpClients(proxy?.url as string, n),
+    };
+    const results = new Map<string, Driven>();
+    for (const inFlight of [1, 10]) {
+      for (const route of ROUTES) {
+        const clients = await clientsOf[route](inFlight);
+        for (const client of clients) if (!opened.includes(client)) opened.push(client);
+        await drive(clients, WARM_UP_SECONDS);
+        results.set(`${route}@${inFlight}`, await drive(clients, SECONDS));
+      }
+    }
+    const rows = [...results].map(([key, r]) => {
+      const [route, inFlight] = key.split("@") as [string, string];
+      return [route, inFlight, r.callsPerSecond.toFixed(0), r.p50.toFixed(2), r.p99.toFixed(2)];
+    });
+    console.log(
+      `server-everything echo, ${SECONDS} s per row (database: ${platform.ready.driver})`,
+    );
+    console.log(table(["route", "in flight", "calls/s", "p50 ms", "p99 ms"], rows));
+    const at = (route: Route, n: number) => results.get(`${route}@${n}`) as Driven;
+    const ratio = at("gumstack gateway", 10).callsPerSecond / at("mcp-proxy", 10).callsPerSecond;
+    const added = at("gumstack gateway", 1).p50 - at("direct stdio", 1).p50;
+    console.log(`gateway vs mcp-proxy at 10 in flight: ${ratio.toFixed(2)}x (target ≥ 3x)`);
+    console.log(`gateway added p50 over direct stdio at 1: ${added.toFixed(2)} ms (target ≤ 1 ms)`);
+  } finally {
+    await Promise.allSettled(opened.map((client) => client.close()));
+    proxy?.child.kill("SIGTERM");
+    if (platform) await stopChild(platform.child);
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+await main();
