@@ -123,8 +123,8 @@ async function main(): Promise<void> {
       const [route, inFlight] = key.split("@") as [string, string];
       return [route, inFlight, r.callsPerSecond.toFixed(0), r.p50.toFixed(2), r.p99.toFixed(2)];
     });
-    console.log(
-      `server-everything echo, ${SECONDS} s per row (database: ${platform.ready.driver})`,
+    process.stdout.write(
+      `server-everything echo, ${SECONDS} s per row (database: ${platform.ready.driver})\n`,
     );
     process.stdout.write(`${table(["route", "in flight", "calls/s", "p50 ms", "p99 ms"], rows)}\n`);
     const at = (route: Route, n: number) => results.get(`${route}@${n}`) as Driven;
