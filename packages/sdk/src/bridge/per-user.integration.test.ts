@@ -8,6 +8,7 @@ import {
   LATEST_PROTOCOL_VERSION,
   LoggingMessageNotificationSchema,
   McpError,
+  ResourceUpdatedNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { textOf } from "../testing/host-harness.js";
@@ -181,6 +182,28 @@ describe("a per-user bridge in front of server-everything", () => {
     const result = await client.callTool({ name: "trigger-elicitation-request", arguments: {} });
     expect(result.isError).toBe(true);
     expect(textOf(result)).toContain("no client can take elicitation/create");
+  });
+
+  it("keeps the child's subscription to a resource until its last subscriber unsubscribes", async () => {
+    const uri = "demo://resource/dynamic/text/1";
+    const [a, b] = [await open(server.context(ada)), await open(server.context(ada))];
+    const updated = { a: [] as string[], b: [] as string[] };
+    a.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => {
+      updated.a.push(n.params.uri);
+    });
+    b.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => {
+      updated.b.push(n.params.uri);
+    });
+    await a.subscribeResource({ uri });
+    await b.subscribeResource({ uri });
+    await a.unsubscribeResource({ uri });
+    // Sends an update for each resource subscribed to at once, then every 5 s.
+    await b.callTool({ name: "toggle-subscriber-updates", arguments: {} });
+    await b.callTool({ name: "toggle-subscriber-updates", arguments: {} });
+    for (let i = 0; i < 100 && updated.b.length === 0; i++)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(updated.b).toContain(uri);
+    expect(updated.a).toEqual([]);
   });
 
   it("passes the child's log messages to the client whose call is in flight", async () => {
