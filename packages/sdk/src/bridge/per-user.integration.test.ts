@@ -67,6 +67,29 @@ describe("a per-user bridge in front of server-everything", () => {
     expect(textOf(echoed)).toBe("Echo: hello");
   });
 
+  it("serves a request without a session, as JSON", async () => {
+    const response = await fetch(`${bridge.url}/mcp`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json",
+        [CONTEXT_HEADER]: server.context(ada),
+      },
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: "mine",
+        method: "tools/call",
+        params: { name: "echo", arguments: { message: "stateless" } },
+      }),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      jsonrpc: "2.0",
+      id: "mine",
+      result: { content: [{ type: "text", text: "Echo: stateless" }] },
+    });
+  });
+
   it("negotiates each client's protocol version as the SDK's server would", async () => {
     const initialize = (protocolVersion: string) =>
       fetch(`${bridge.url}/mcp`, {
