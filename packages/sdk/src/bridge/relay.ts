@@ -138,6 +138,11 @@ export class Relay {
       this.initializeClient(request, call);
       return;
     }
+    if (request.method === "resources/unsubscribe" && this.stillSubscribed(request, call)) {
+      // The child keeps one subscription for all the bridge's sessions: it ends with the last.
+      this.toClient({ jsonrpc: "2.0", id: request.id, result: {} });
+      return;
+    }
     let outgoing = request;
     if (request.method === "tools/call") {
       const name = request.params?.name;
@@ -162,6 +167,13 @@ export class Relay {
       this.forwarded.take(id);
       this.toClient(errorReply(id, ErrorCode.InternalError, "the server's process is gone"));
     }
+  }
+
+  /** Whether a session other than the caller's is subscribed to the resource. */
+  private stillSubscribed(request: JSONRPCRequest, call: CallContext | undefined): boolean {
+    const uri = request.params?.uri;
+    if (typeof uri !== "string") return false;
+    return this.o.router.subscribersOf(uri).some((id) => id !== call?.session?.id);
   }
 
   /** Answered here, from the child's own answer to the bridge, for each session. */

@@ -22,6 +22,13 @@ import { toolPolicy } from "./tool-policy.js";
  */
 const DRAIN_MS = 3_000;
 const KILL_AFTER_MS = 5_000;
+/**
+ * When the child dies, how long the answers to what it had in flight get to go out: the sessions'
+ * drain, which ends as soon as each request's stream is done.
+ */
+const REPLIES_MS = 1_000;
+/** How long a connection may stay open once everything is answered (a client's idle keep-alive). */
+const CONNECTIONS_MS = 500;
 
 /** Nothing to take out of replies: the bridge hands no credentials to any code. */
 const passThrough = (): Finish => (message) => message;
@@ -80,7 +87,7 @@ export async function runBridge(settings: BridgeSettings): Promise<void> {
     log.error(`the server's process ${how}`);
     // In-flight requests are answered before the bridge goes (the runner starts a new one).
     relay?.childGone(`the server's process ${how}`);
-    void stop(1, 0);
+    void stop(1, REPLIES_MS);
   };
   const child = new StdioChild({
     command: spec.command,
@@ -144,11 +151,15 @@ async function shutDown(o: Running): Promise<void> {
   await o.sessions.drain(o.drainMs);
   await o.sessions.close();
   await o.router.close();
-  if ("closeAllConnections" in o.server) o.server.closeAllConnections();
   const how = await o.child.stop(KILL_AFTER_MS);
   o.log.info(`the server's process ${how === "killed" ? "was killed (SIGKILL)" : "stopped"}`);
   await o.activity.close();
+  // The last replies are written by now; a connection still open after a moment is cut.
+  const timer = setTimeout(() => {
+    if ("closeAllConnections" in o.server) o.server.closeAllConnections();
+  }, CONNECTIONS_MS);
   await closed;
+  clearTimeout(timer);
 }
 
 function describeExit(exit: ChildExit): string {

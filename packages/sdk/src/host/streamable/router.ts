@@ -233,6 +233,13 @@ export class Router implements Transport {
     else uris.delete(uri);
   }
 
+  /** The sessions subscribed to `uri` now (their `resources/subscribe` answered ok). */
+  subscribersOf(uri: string): string[] {
+    return [...this.sessions]
+      .filter(([, channel]) => this.subscriptions.get(channel)?.has(uri))
+      .map(([id]) => id);
+  }
+
   /** A message for one session's stream, about no request of it (an elicitation completed). */
   async toSession(sessionId: string, message: JSONRPCMessage): Promise<boolean> {
     const channel = this.sessions.get(sessionId);
