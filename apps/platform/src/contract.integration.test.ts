@@ -161,6 +161,25 @@ const routes: RouteContract[] = [
     owned: true,
   },
   {
+    method: "DELETE",
+    path: "/api/servers/:server",
+    concrete: "/api/servers/{server}",
+    owned: true,
+  },
+  // A proxied server's per-user processes: its owner's to see and stop.
+  {
+    method: "GET",
+    path: "/api/servers/:server/processes",
+    concrete: "/api/servers/{server}/processes",
+    owned: true,
+  },
+  {
+    method: "DELETE",
+    path: "/api/servers/:server/processes/:user",
+    concrete: "/api/servers/{server}/processes/usr_00000000000000000000000000",
+    owned: true,
+  },
+  {
     method: "GET",
     path: "/api/servers/:server/activity",
     concrete: "/api/servers/{server}/activity",
