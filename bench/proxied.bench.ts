@@ -3,7 +3,8 @@
 // server behind mcp-proxy (npm; the most used TypeScript stdio-to-HTTP proxy), at 1 and 10 calls
 // in flight, warm processes. The server is the registry's @modelcontextprotocol/server-everything
 // (pinned). Issue 14's targets: at least 3x mcp-proxy's calls/s at 10, and at most 1 ms added p50
-// over direct stdio at 1.
+// over direct stdio at 1. Then the cold start of a per-user process (apps/example-proxied: npx
+// and the registry's server-memory, sandboxed) for 10 new users, and each process's memory.
 
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -13,7 +14,8 @@ import { freePort } from "@gumstack/sdk/testing";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { type GatewayReady, parseGatewayReady } from "./gateway/ready.js";
+import { BENCH_ADMIN, type GatewayReady, parseGatewayReady } from "./gateway/ready.js";
+import { measureColdStart, p50 } from "./proxied/cold-start.js";
 import { type Driven, drive } from "./proxied/drive.js";
 import { repoRoot, type Started, startChild, stopChild } from "./shared/child-process.js";
 import { table } from "./shared/table.js";
@@ -24,6 +26,8 @@ const EVERYTHING = join(
 );
 const MCP_PROXY = join(repoRoot, "node_modules/mcp-proxy/dist/bin/mcp-proxy.mjs");
 const SERVER_FILE = join(repoRoot, "bench/proxied/everything.yaml");
+const PER_USER_SERVER = join(repoRoot, "apps/example-proxied");
+const COLD_USERS = 10;
 const SECONDS = 5;
 const WARM_UP_SECONDS = 1;
 const START_TIMEOUT_MS = 120_000;
@@ -130,11 +134,28 @@ async function main(): Promise<void> {
     const at = (route: Route, n: number) => results.get(`${route}@${n}`) as Driven;
     const ratio = at("gumstack gateway", 10).callsPerSecond / at("mcp-proxy", 10).callsPerSecond;
     const added = at("gumstack gateway", 1).p50 - at("direct stdio", 1).p50;
-    process.stdout.write(
-      `${`gateway vs mcp-proxy at 10 in flight: ${ratio.toFixed(2)}x (target ≥ 3x)`}\n`,
-    );
-    process.stdout.write(
-      `${`gateway added p50 over direct stdio at 1: ${added.toFixed(2)} ms (target ≤ 1 ms)`}\n`,
+    const print = (line: string) => process.stdout.write(`${line}\n`);
+    print(`gateway vs mcp-proxy at 10 in flight: ${ratio.toFixed(2)}x (target ≥ 3x)`);
+    print(`gateway added p50 over direct stdio at 1: ${added.toFixed(2)} ms (target ≤ 1 ms)`);
+    await Promise.allSettled(opened.splice(0).map((client) => client.close()));
+    proxy.child.kill("SIGTERM");
+    await stopChild(platform.child);
+    platform = await startChild({
+      name: "platform",
+      script: "bench/gateway/platform-server.ts",
+      args: [join(tmp, "data-per-user"), PER_USER_SERVER, String(COLD_USERS)],
+      timeoutMs: START_TIMEOUT_MS,
+      parse: parseGatewayReady,
+    });
+    const { gatewayUrl, extraKeys } = platform.ready;
+    const cold = await measureColdStart(gatewayUrl, extraKeys, BENCH_ADMIN);
+    const ms = (values: number[]) =>
+      `p50 ${p50(values).toFixed(0)} ms, max ${(values.at(-1) ?? 0).toFixed(0)} ms`;
+    print(`per-user processes, ${cold.users} new users one after another (example-proxied):`);
+    print(`  first call (starts the user's process): ${ms(cold.firstCalls)}`);
+    print(`  second call: ${ms(cold.secondCalls)}`);
+    print(
+      `  memory per process tree (RSS): p50 ${p50(cold.memoryMiB).toFixed(1)} MiB, max ${(cold.memoryMiB.at(-1) ?? 0).toFixed(1)} MiB`,
     );
   } finally {
     await Promise.allSettled(opened.map((client) => client.close()));

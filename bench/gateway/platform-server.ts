@@ -4,24 +4,33 @@
 // user made admin, a server registered (example-none unless given another folder; the runner
 // deploys it as a child process) and an API key. It announces what the bench needs, including the server's runtime secret so that the
 // bench can sign contexts for the direct route: a throwaway secret of a throwaway platform.
-// Usage: platform-server.ts <data dir> [server folder, default apps/example-none]
+// Usage: platform-server.ts <data dir> [server folder, default apps/example-none] [extra users]
+// Extra users (for a cred server) are made directly in the database, each with an API key and a
+// value for every field (sign-ups from one address are throttled): bench:proxied's cold starts.
 import { fileURLToPath } from "node:url";
 import { users } from "@gumstack/db";
 import { createLogger } from "@gumstack/log";
 import { createInvite, type RunningPlatform, startPlatform } from "@gumstack/platform";
-import { loadConfig, runtimeSecretFor } from "@gumstack/runtime";
+import {
+  createUser,
+  issueApiKey,
+  loadConfig,
+  runtimeSecretFor,
+  saveFieldValues,
+} from "@gumstack/runtime";
 import { freePort } from "@gumstack/sdk/testing";
 import { eq } from "drizzle-orm";
 import { exitWithParent } from "../host/child.js";
 import { announce } from "../shared/announce.js";
 import { accessTokenFor } from "../shared/oauth-token.js";
 import { PlatformApi, stringAt } from "../shared/platform-api.js";
-import type { GatewayReady } from "./ready.js";
+import { BENCH_ADMIN, type GatewayReady } from "./ready.js";
 
 const dataDir = process.argv[2];
 if (!dataDir) throw new Error("usage: platform-server.ts <data dir> [server folder]");
 const folder =
   process.argv[3] ?? fileURLToPath(new URL("../../apps/example-none", import.meta.url));
+const extraUsers = Number(process.argv[4] ?? 0);
 
 // The port is chosen before start-up: the platform's public URL (which it hands to the servers it
 // runs) is built from GUMSTACK_PORT, and port 0 would make it http://127.0.0.1:0.
@@ -57,8 +66,7 @@ async function setUp({ url, services }: RunningPlatform): Promise<GatewayReady> 
   });
   const { userId } = await api.signIn("sign-up", {
     invite: token,
-    email: "bench@example.com",
-    password: "correct horse battery",
+    ...BENCH_ADMIN,
     name: "bench",
   });
   // Registering runs code on this machine: admins only. The first admin's password went to the
@@ -72,19 +80,30 @@ async function setUp({ url, services }: RunningPlatform): Promise<GatewayReady> 
   const name = stringAt(registered, "name");
   const apiKey = stringAt(await api.call("POST", "/api/keys", { name: "bench" }), "key");
   const accessToken = await accessTokenFor(url, services, { userId, serverId, serverName: name });
+  // A per-user proxied server runs nothing until a user calls: there is no process to name.
+  const perUser = stringAt(registered, "status") === "per_user";
   const running = services.runner.status(serverId);
-  if (running?.status !== "running" || running.port === undefined || running.pid === undefined)
+  if (!perUser && (running?.status !== "running" || running.port === undefined))
     throw new Error(`${name} is not running: ${JSON.stringify(running)}`);
+  const extraKeys: string[] = [];
+  const fields = (await services.deployed.of(serverId as never))?.config?.fields ?? [];
+  for (let i = 0; i < extraUsers; i++) {
+    const extra = await createUser(services.database.db, `extra ${i}`);
+    const values = Object.fromEntries(fields.map((f) => [f.name, `${f.name}-${i}`]));
+    await saveFieldValues(services.database.db, services.vault, extra, serverId as never, values);
+    extraKeys.push((await issueApiKey(services.database.db, extra, "bench")).key);
+  }
   return {
+    extraKeys,
     gatewayUrl: `${url}/mcp/${name}`,
-    directUrl: `http://127.0.0.1:${running.port}/mcp`,
+    directUrl: perUser ? "" : `http://127.0.0.1:${running?.port}/mcp`,
     apiKey,
     accessToken,
     userId,
     serverId,
     runtimeSecret: runtimeSecretFor(services.vault, serverId),
     platformPid: process.pid,
-    hostedPid: running.pid,
+    hostedPid: running?.pid ?? 0,
     driver: services.database.driver,
   };
 }
