@@ -13,6 +13,8 @@ export const notices = {
   "signed-out-everywhere": "You are signed out on every device.",
   "password-changed": "Password changed. Your other sessions are signed out.",
   "invite-revoked": "Invitation withdrawn.",
+  "process-stopped": "Process stopped: that user's next call starts a new one.",
+  "server-removed": "Server removed, with its variables, deployments and users' saved values.",
 } as const;
 export type Notice = keyof typeof notices;
 
