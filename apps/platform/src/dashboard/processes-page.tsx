@@ -133,10 +133,20 @@ export function registerProcessesPage(app: Hono<AppEnv>) {
       const name = c.req.param("name") ?? "";
       const user = c.req.param("user") ?? "";
       const form = await formOf(c);
-      await api.write("DELETE", `${apiServerPath(name)}/processes/${encodeURIComponent(user)}`, {
-        csrf: form.csrf ?? "",
-      });
-      return c.redirect(`${serverPath(name)}/processes?notice=process-stopped`, 303);
+      // Owned first: a 404 from the stop below then means only that the process is gone.
+      requireOwner(await loadServer(api, name));
+      const list = `${serverPath(name)}/processes`;
+      try {
+        await api.write("DELETE", `${apiServerPath(name)}/processes/${encodeURIComponent(user)}`, {
+          csrf: form.csrf ?? "",
+        });
+      } catch (error) {
+        // Stopped meanwhile (idle time, the user's values changed, another tab): what was asked.
+        if (error instanceof ApiFailure && error.status === 404)
+          return c.redirect(`${list}?notice=process-gone`, 303);
+        throw error;
+      }
+      return c.redirect(`${list}?notice=process-stopped`, 303);
     }),
   );
 }

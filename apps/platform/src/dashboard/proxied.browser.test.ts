@@ -41,6 +41,8 @@ describe(`proxied servers in the dashboard, in a real browser [${testDriver}]`, 
   let browser: Browser;
   let admin: Page;
   let ada: SignedIn;
+  let adaKey = "";
+  let adminApi: SignedIn;
   let adaClient: Client | undefined;
   let needsToken = "";
   const contexts: BrowserContext[] = [];
@@ -72,7 +74,7 @@ describe(`proxied servers in the dashboard, in a real browser [${testDriver}]`, 
       () => platform.services.runner.close(),
     );
     cleanups.push(await platform.listen());
-    await platform.signUpAdmin(ADMIN);
+    adminApi = await platform.signUpAdmin(ADMIN);
     await platform.signUp(CARL, PASSWORD);
     ada = await platform.signUp(ADA, PASSWORD);
     const folder = mkdtempSync(join(tmpdir(), "gumstack-dash-"));
@@ -142,8 +144,8 @@ describe(`proxied servers in the dashboard, in a real browser [${testDriver}]`, 
     });
     expect(saved.status).toBe(200);
     const created = await callOver(url, ada, "POST", "/api/keys", { name: "mcp" });
-    const { key } = (await created.json()) as { key: string };
-    adaClient = await connectClient(url, key, `/mcp/${NAME}`);
+    adaKey = ((await created.json()) as { key: string }).key;
+    adaClient = await connectClient(url, adaKey, `/mcp/${NAME}`);
     await adaClient.callTool({ name: "read_graph", arguments: {} });
 
     await admin.goto(url);
@@ -175,6 +177,30 @@ describe(`proxied servers in the dashboard, in a real browser [${testDriver}]`, 
     );
     await checkPage(admin, "processes-empty");
   }, 120_000);
+
+  it("lists the new process of the user's next call; a Stop of one already gone says so", async () => {
+    // The stopped process held ada's session: her client starts again, on a new process.
+    await adaClient?.close();
+    adaClient = await connectClient(url, adaKey, `/mcp/${NAME}`);
+    await adaClient.callTool({ name: "read_graph", arguments: {} });
+    await admin.reload();
+    const stop = processRow(admin).getByRole("button", { name: `Stop the process of ${ADA}` });
+    await stop.waitFor();
+    // Stopped elsewhere (another tab, its idle time) while this page still shows it.
+    const stopped = await callOver(
+      url,
+      adminApi,
+      "DELETE",
+      `/api/servers/${NAME}/processes/${ada.userId}`,
+    );
+    expect(stopped.status).toBe(204);
+    await go(admin, stop);
+    expect(new URL(admin.url()).pathname).toBe(`/servers/${NAME}/processes`);
+    expect(await text(admin.locator('[role="status"].notice'))).toBe(
+      "That process had already stopped: the list shows what runs now.",
+    );
+    expect(await processRow(admin).count()).toBe(0);
+  }, 60_000);
 
   it("removes the server after its name is typed, and the list no longer shows it", async () => {
     await admin.goto(`${url}/servers/${NAME}`);
