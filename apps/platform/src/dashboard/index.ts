@@ -8,6 +8,8 @@ import { registerDeploymentsPage } from "./deployments-page.js";
 import { registerEnvPage } from "./env-page.js";
 import { registerInvitesPage } from "./invites-page.js";
 import { registerKeysPage } from "./keys-page.js";
+import { registerProcessesPage } from "./processes-page.js";
+import { registerRemovePage } from "./remove-page.js";
 import { registerServerPage } from "./server-page.js";
 import { registerServersPage } from "./servers-page.js";
 import { registerSignIn } from "./sign-in.js";
@@ -28,6 +30,8 @@ export function registerDashboard(app: Hono<AppEnv>) {
   registerServerPage(app);
   registerEnvPage(app);
   registerDeploymentsPage(app);
+  registerProcessesPage(app);
+  registerRemovePage(app);
   registerActivityPage(app);
   registerKeysPage(app);
   registerConnectedAppsPage(app);

@@ -29,20 +29,44 @@ export function requireOwner(server: ServerListItem): void {
     throw new ApiFailure(404, "not_found", `There is no server named ${server.name} of yours.`);
 }
 
-type Tab = "overview" | "env" | "deployments" | "activity";
+/** A proxied server that runs one process per caller: the only kind with a Processes page. */
+export const isPerUser = (server: ServerListItem) => server.status === "per_user";
+
+/** A per-user server's processes as the list and the overview count them. */
+export const processCount = (count: number) =>
+  count === 1 ? "1 process running" : `${count} processes running`;
+
+type Tab = "overview" | "env" | "deployments" | "processes" | "activity";
+
+interface TabInfo {
+  label: string;
+  path: string;
+  /** Whether this server's page has the tab for this user. */
+  shown: (server: ServerListItem) => boolean;
+  banner: boolean;
+}
+
+const everyone = () => true;
+const owner = (server: ServerListItem) => server.owned;
 
 /** A server's pages: the overview for everyone, the rest for its owner. */
-const tabs: Record<Tab, { label: string; path: string; ownerOnly: boolean; banner: boolean }> = {
-  overview: { label: "Overview", path: "", ownerOnly: false, banner: true },
-  env: { label: "Environment", path: "/env", ownerOnly: true, banner: true },
-  deployments: { label: "Deployments", path: "/deployments", ownerOnly: true, banner: true },
-  activity: { label: "Activity", path: "/activity", ownerOnly: true, banner: false },
+const tabs: Record<Tab, TabInfo> = {
+  overview: { label: "Overview", path: "", shown: everyone, banner: true },
+  env: { label: "Environment", path: "/env", shown: owner, banner: true },
+  deployments: { label: "Deployments", path: "/deployments", shown: owner, banner: true },
+  processes: {
+    label: "Processes",
+    path: "/processes",
+    shown: (server) => server.owned && isPerUser(server),
+    banner: false,
+  },
+  activity: { label: "Activity", path: "/activity", shown: owner, banner: false },
 };
-const tabOrder: Tab[] = ["overview", "env", "deployments", "activity"];
+const tabOrder: Tab[] = ["overview", "env", "deployments", "processes", "activity"];
 
 export function ServerTabs({ server, current }: { server: ServerListItem; current: Tab }) {
   const base = serverPath(server.name);
-  const shown = tabOrder.filter((tab) => server.owned || !tabs[tab].ownerOnly);
+  const shown = tabOrder.filter((tab) => tabs[tab].shown(server));
   return (
     <nav class="tabs" aria-label={server.name}>
       <ul>

@@ -4,9 +4,16 @@ import type { AppEnv } from "../env.js";
 import { type Account, AccountSection, loadAccount } from "./account-section.js";
 import { ApiFailure } from "./api.js";
 import { ClientSnippets } from "./client-snippets.js";
-import { authLabels, Badge } from "./components/index.js";
+import { authLabels, Badge, kindLabels } from "./components/index.js";
+import { RemoveServerSection } from "./remove-page.js";
 import { formOf, type PageContext, signedIn } from "./respond.js";
-import { apiServerPath, loadServer, sendServerPage, serverPath } from "./server-common.js";
+import {
+  apiServerPath,
+  loadServer,
+  processCount,
+  sendServerPage,
+  serverPath,
+} from "./server-common.js";
 import { type ServerListItem, type Tool, toolList } from "./shapes.js";
 
 type Tools = { tools: Tool[] } | { unavailable: string };
@@ -65,6 +72,11 @@ async function overview(
         <dd>
           <Badge status={server.status} />
         </dd>
+        <dt>Kind</dt>
+        <dd>
+          {kindLabels[server.kind]}
+          {server.processes === null ? "" : ` · ${processCount(server.processes)}`}
+        </dd>
         <dt>Authentication</dt>
         <dd>{authLabels[server.authType]}</dd>
         <dt>MCP URL</dt>
@@ -86,6 +98,7 @@ async function overview(
         </p>
         <ClientSnippets name={server.name} mcpUrl={server.mcpUrl} />
       </section>
+      <RemoveServerSection server={server} />
     </>
   );
   return sendServerPage(context, server, "overview", content, credentialProblem ? 400 : 200);

@@ -37,7 +37,7 @@ export const me: Shape<Answers.MeAnswer> = z.object({
 });
 export type Me = Answers.MeAnswer;
 
-export const serverListItem: Shape<Answers.ServerAnswer> = z.object({
+const serverFields = {
   id: id("srv"),
   name: z.string(),
   description: z.string().nullable(),
@@ -57,11 +57,38 @@ export const serverListItem: Shape<Answers.ServerAnswer> = z.object({
     })
     .nullable(),
   createdAt: moment,
-});
+};
+export const serverListItem: Shape<Answers.ServerAnswer> = z.object(serverFields);
 export type ServerListItem = Answers.ServerAnswer;
 export const serverList: Shape<Answers.ServerListAnswer> = z.object({
   servers: z.array(serverListItem),
 });
+
+/** POST /api/servers: the server as registered, and why its first deploy failed (else null). */
+export const registeredServer: Shape<Answers.RegisteredServerAnswer> = z.object({
+  ...serverFields,
+  problem: z.string().nullable(),
+});
+export type RegisteredServer = Answers.RegisteredServerAnswer;
+
+/** A per-user server's processes: who runs one, and how it is doing (never their values). */
+export const processList: Shape<Answers.ProcessListAnswer> = z.object({
+  processes: z.array(
+    z.object({
+      userId: z.string(),
+      userName: z.string().nullable(),
+      userEmail: z.string().nullable(),
+      status: z.string(),
+      pid: z.number().nullable(),
+      /** Epoch milliseconds, as the runner keeps them. */
+      startedAt: z.number().nullable(),
+      lastUsedAt: z.number(),
+      busy: z.number(),
+      memoryBytes: z.number().nullable(),
+    }),
+  ),
+});
+export type UserProcessRow = Answers.ProcessListAnswer["processes"][number];
 
 export const toolList: Shape<Answers.ToolListAnswer> = z.object({
   tools: z.array(

@@ -14,3 +14,4 @@ export type { ServerAnswer } from "./server-get.js";
 export type { ProcessListAnswer } from "./server-processes.js";
 export type { ToolListAnswer } from "./server-tools.js";
 export type { ServerListAnswer } from "./servers-list.js";
+export type { RegisteredServerAnswer } from "./servers-register.js";

@@ -4,6 +4,7 @@ export { Badge } from "./badge.js";
 export { CsrfField } from "./csrf-field.js";
 export { type Column, DataTable } from "./data-table.js";
 export { ErrorBanner } from "./error-banner.js";
+export { kindLabels } from "./kind-labels.js";
 export { Layout, type LayoutProps } from "./layout.js";
 export { Moment } from "./moment.js";
 export { isNotice, type Notice } from "./notices.js";

@@ -13,6 +13,9 @@ export const notices = {
   "signed-out-everywhere": "You are signed out on every device.",
   "password-changed": "Password changed. Your other sessions are signed out.",
   "invite-revoked": "Invitation withdrawn.",
+  "process-stopped": "Process stopped: that user's next call starts a new one.",
+  "process-gone": "That process had already stopped: the list shows what runs now.",
+  "server-removed": "Server removed, with its variables, deployments and users' saved values.",
 } as const;
 export type Notice = keyof typeof notices;
 
