@@ -39,10 +39,11 @@ const isAlive = (pid: number) => existsSync(`/proc/${pid}`);
 async function setUp(
   proxied: NonNullable<Parameters<typeof testPlatform>[0]>["proxied"],
   server = { path: exampleProxied, name: "example-proxied", field: "notebook" },
+  runner: NonNullable<Parameters<typeof testPlatform>[0]>["runner"] = {},
 ) {
   const NAME = server.name;
   const url = `http://127.0.0.1:${await freePort()}`;
-  const platform = await testPlatform({ publicUrl: url, proxied });
+  const platform = await testPlatform({ publicUrl: url, proxied, runner });
   const stop = await platform.listen();
   const admin = await platform.signUpAdmin("admin@example.com");
   const registered = await callOver(url, admin, "POST", "/api/servers", { path: server.path });
@@ -286,7 +287,8 @@ describe(`per-user processes after their idle time [${testDriver}]`, () => {
   let ada: Caller;
 
   beforeAll(async () => {
-    t = await setUp({ idleMs: 1_500 });
+    // A short drain: a removed server's process waits that long for its connected clients.
+    t = await setUp({ idleMs: 1_500 }, undefined, { drainTimeoutMs: 3_000 });
     ada = await t.caller("ada@example.com");
     await t.setNotebook(ada, "a");
   });
@@ -305,5 +307,21 @@ describe(`per-user processes after their idle time [${testDriver}]`, () => {
     await eventually(async () => !isAlive(pid), 15_000, "the process to end");
     const again = await t.connect(ada);
     expect(await names(again)).toEqual([]);
+  });
+
+  it("removes the server while a user is connected: nothing reaches it, its process goes", async () => {
+    const pid = (await t.processes())[0]?.pid as number;
+    const removed = await callOver(t.url, t.admin, "DELETE", "/api/servers/example-proxied");
+    expect(removed.status).toBe(204);
+    // The gateway knows names for 2 s (its cache): then the name is unknown.
+    await eventually(
+      async () => (await t.call(ada, 1, "tools/list", {})).status === 404,
+      10_000,
+      "the gateway to forget the name",
+    );
+    expect(await (await t.call(ada, 2, "tools/list", {})).text()).toContain(
+      "no server named example-proxied",
+    );
+    await eventually(async () => !isAlive(pid), 40_000, "the removed server's process to end");
   });
 });
