@@ -1,4 +1,5 @@
-import { type Id, isId } from "@gumstack/db";
+// The ids module alone: the package's main entry loads the database drivers.
+import { type Id, isId } from "@gumstack/db/ids";
 import { z } from "zod";
 
 /** At most this many tool calls in one POST /internal/activity. */

@@ -1,6 +1,6 @@
 // The bridge process's entry (BRIDGE_ENTRY): the platform's runner starts it as it starts a
 // hosted server, with GUMSTACK_PROXY saying which stdio command to run and serve.
-import { ConfigError } from "@gumstack/runtime";
+import { ConfigError } from "@gumstack/runtime/core";
 import { ServerConfigError } from "../errors.js";
 import { runBridge } from "./run.js";
 import { type BridgeSettings, loadBridgeSettings } from "./settings.js";

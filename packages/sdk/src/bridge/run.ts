@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { createLogger, type Logger } from "@gumstack/log";
-import { clockOf } from "@gumstack/runtime";
+import { clockOf } from "@gumstack/runtime/core";
 import { serve } from "@hono/node-server";
 import type { Hono } from "hono";
 import { ActivityObserver, ActivityReporter } from "../host/activity/index.js";

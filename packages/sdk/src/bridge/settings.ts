@@ -1,4 +1,4 @@
-import { type Config, ConfigError, loadConfig } from "@gumstack/runtime";
+import { type Config, ConfigError, loadConfig } from "@gumstack/runtime/core";
 import { withoutReserved } from "../names.js";
 import { PROXY_ENV, type ProxySpec, parseProxySpec } from "./spec.js";
 

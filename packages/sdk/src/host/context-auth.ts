@@ -1,5 +1,5 @@
 import type { Logger } from "@gumstack/log";
-import { CONTEXT_HEADER, readContext } from "@gumstack/runtime";
+import { CONTEXT_HEADER, readContext } from "@gumstack/runtime/core";
 import type { Authenticated } from "./streamable/endpoint.js";
 
 export interface ContextAuthOptions {

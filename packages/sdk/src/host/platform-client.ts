@@ -1,4 +1,4 @@
-import { type Clock, clockOf, withDeadline } from "@gumstack/runtime";
+import { type Clock, clockOf, withDeadline } from "@gumstack/runtime/core";
 import {
   type ActivityEntry,
   type AskedKind,

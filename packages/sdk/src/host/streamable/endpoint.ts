@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "@gumstack/log";
-import { crossOriginProblem, MCP_METHODS } from "@gumstack/runtime";
+import { crossOriginProblem, MCP_METHODS } from "@gumstack/runtime/core";
 import type { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { isInitializeRequest, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { type CallContext, type CredentialSource, callContext } from "../../context.js";

@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import { mcpCorsHeaders, mcpPreflightHeaders } from "@gumstack/runtime";
+import { mcpCorsHeaders, mcpPreflightHeaders } from "@gumstack/runtime/core";
 
 /**
  * Calls `listener` if the client goes away before its answer is sent; returns what stops

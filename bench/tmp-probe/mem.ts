@@ -1,0 +1,15 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseGatewayReady } from "../gateway/ready.js";
+import { repoRoot, startChild, stopChild } from "../shared/child-process.js";
+import { childrenOf, pssKiB, statusKiB } from "../shared/proc.js";
+const tmp = mkdtempSync(join(tmpdir(), "probe-"));
+const platform = await startChild({ name: "platform", script: "bench/gateway/platform-server.ts", args: [join(tmp, "data"), join(repoRoot, process.argv[2] ?? "apps/example-proxied"), "1"], timeoutMs: 120000, parse: parseGatewayReady });
+const { gatewayUrl, extraKeys, platformPid } = platform.ready;
+const t = performance.now();
+const r = await fetch(gatewayUrl, { method: "POST", headers: { authorization: `Bearer ${extraKeys[0]}`, "content-type": "application/json", accept: "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }) });
+await r.text(); console.log("first call", (performance.now() - t).toFixed(0), "ms", r.status);
+const tree = (pid: number, depth = 0): void => { for (const c of childrenOf(pid)) { let cmd = readFileSync(`/proc/${c}/cmdline`, "utf8").replace(/\0/g, " ").slice(0, 110); console.log("  ".repeat(depth), c, (statusKiB(c, "VmRSS")/1024).toFixed(1), "MiB RSS", (pssKiB(c)/1024).toFixed(1), "PSS", cmd); tree(c, depth + 1); } };
+tree(platformPid);
+await stopChild(platform.child);
