@@ -1,7 +1,7 @@
 import { newId } from "@gumstack/db";
 import type { ScriptedServer } from "@gumstack/oauth/testing";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import { ElicitRequestSchema, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { textOf } from "../testing/host-harness.js";
 import {
@@ -96,5 +96,64 @@ describe.each([
     const elicited = await caller.callTool({ name: "trigger-elicitation-request", arguments: {} });
     expect(textOf(elicited)).toContain("Name: Ada Lovelace");
     expect(asked).toEqual(["caller"]);
+  });
+});
+
+describe("a remote server that goes away while the bridge serves", () => {
+  const server = platformServer();
+  let platform: ScriptedServer;
+  let remote: RemoteServer & { port: number };
+  let bridge: BridgeProcess;
+  let client: Client;
+
+  beforeAll(async () => {
+    platform = await startPlatform();
+    remote = await startEverythingHttp("streamableHttp");
+    bridge = await startBridge({
+      spec: {
+        kind: "remote",
+        url: remote.url,
+        transport: "streamable-http",
+        headers: {},
+        timeoutSeconds: 30,
+        allowPrivate: true,
+        user: ada,
+      },
+      server,
+      platformUrl: platform.url,
+    });
+    client = await connect(bridge, server.context(ada));
+  });
+  afterAll(async () => {
+    await client?.close().catch(() => undefined);
+    await bridge?.stop();
+    await remote?.stop();
+    await platform?.close();
+  });
+
+  it("answers what was in flight with an error, and the next call reconnects", async () => {
+    let stepped: () => void = () => undefined;
+    const firstStep = new Promise<void>((resolve) => {
+      stepped = resolve;
+    });
+    const call = client
+      .callTool(
+        { name: "trigger-long-running-operation", arguments: { duration: 20, steps: 20 } },
+        undefined,
+        { onprogress: () => stepped() },
+      )
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    await firstStep;
+    await remote.stop();
+    const error = await call;
+    expect(error).toBeInstanceOf(McpError);
+    expect((error as McpError).message).toContain("the remote server's event stream broke");
+    remote = await startEverythingHttp("streamableHttp", remote.port);
+    const echoed = await client.callTool({ name: "echo", arguments: { message: "back" } });
+    expect(textOf(echoed)).toBe("Echo: back");
+    expect(bridge.output()).toContain("the connection to the remote server failed");
   });
 });

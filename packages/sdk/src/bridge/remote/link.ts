@@ -130,9 +130,8 @@ export class RemoteLink implements UpstreamLink {
   private failed(transport: Transport, error: Error): void {
     if (this.transport !== transport) return;
     // SSE: the one event stream broke, and reconnecting it would open another session unasked.
-    const broken =
-      error instanceof SseError || (error instanceof Error && BROKEN_STREAM.test(error.message));
-    if (broken) this.lose(describeFailure(error));
+    if (error instanceof SseError) this.lose(describeFailure(error));
+    else if (BROKEN_STREAM.test(error.message)) this.lose("the remote server's event stream broke");
     else this.o.log.debug("the remote server's transport", { reason: describeFailure(error) });
   }
 

@@ -19,8 +19,12 @@ export interface RemoteServer {
  * /mcp, `sse` the 2024-11-05 transport at /sse. It reads PORT (and prints PORT, not the port it
  * got), so a free one is picked here.
  */
-export async function startEverythingHttp(mode: "streamableHttp" | "sse"): Promise<RemoteServer> {
-  const port = await freePort();
+export async function startEverythingHttp(
+  mode: "streamableHttp" | "sse",
+  /** The port of one stopped before: the same server, restarted. */
+  again?: number,
+): Promise<RemoteServer & { port: number }> {
+  const port = again ?? (await freePort());
   const child = spawn(process.execPath, [binOf("@modelcontextprotocol/server-everything"), mode], {
     env: { PATH: process.env.PATH ?? "", PORT: String(port) },
     stdio: ["ignore", "pipe", "pipe"],
@@ -44,6 +48,7 @@ export async function startEverythingHttp(mode: "streamableHttp" | "sse"): Promi
     });
   });
   return {
+    port,
     url: `http://127.0.0.1:${port}/${mode === "sse" ? "sse" : "mcp"}`,
     stop: async () => {
       child.kill("SIGKILL");
