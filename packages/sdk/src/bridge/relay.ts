@@ -237,7 +237,9 @@ export class Relay {
     this.reopened().then(
       () => {
         // Cancelled, timed out or failed while it waited: not sent.
-        if (this.forwarded.get(id)) this.o.upstream.send(message);
+        if (!this.forwarded.get(id) || this.o.upstream.send(message)) return;
+        this.forwarded.take(id);
+        this.toClient(errorReply(id, ErrorCode.InternalError, "the server is gone"));
       },
       (error: Error) => {
         if (this.forwarded.take(id))
