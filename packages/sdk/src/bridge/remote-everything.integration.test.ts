@@ -4,6 +4,7 @@ import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { ElicitRequestSchema, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { textOf } from "../testing/host-harness.js";
+import { SHARED_REFUSAL } from "./relay.js";
 import {
   type BridgeProcess,
   connect,
@@ -155,5 +156,51 @@ describe("a remote server that goes away while the bridge serves", () => {
     const echoed = await client.callTool({ name: "echo", arguments: { message: "back" } });
     expect(textOf(echoed)).toBe("Echo: back");
     expect(bridge.output()).toContain("the connection to the remote server failed");
+  });
+});
+
+describe("a remote server behind a shared bridge", () => {
+  const server = platformServer();
+  let platform: ScriptedServer;
+  let remote: RemoteServer;
+  let bridge: BridgeProcess;
+  let client: Client;
+
+  beforeAll(async () => {
+    platform = await startPlatform();
+    remote = await startEverythingHttp("streamableHttp");
+    bridge = await startBridge({
+      spec: {
+        kind: "remote",
+        url: remote.url,
+        transport: "streamable-http",
+        headers: {},
+        timeoutSeconds: 30,
+        allowPrivate: true,
+      },
+      server,
+      platformUrl: platform.url,
+    });
+    client = await connect(bridge, server.context(ada), {
+      capabilities: { elicitation: { form: {} } },
+    });
+  });
+  afterAll(async () => {
+    await client?.close().catch(() => undefined);
+    await bridge?.stop();
+    await remote?.stop();
+    await platform?.close();
+  });
+
+  it("refuses the remote's requests to a client, as a shared process does", async () => {
+    let asked = false;
+    client.setRequestHandler(ElicitRequestSchema, async () => {
+      asked = true;
+      return { action: "decline" };
+    });
+    const result = await client.callTool({ name: "trigger-elicitation-request", arguments: {} });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toContain(SHARED_REFUSAL);
+    expect(asked).toBe(false);
   });
 });

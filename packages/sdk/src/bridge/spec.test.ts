@@ -86,6 +86,9 @@ describe("GUMSTACK_PROXY of a remote server", () => {
     expect(message).toContain("headers.X-Key: may not hold CR, LF or NUL");
     expect(message).not.toContain("sk-secret");
     expect(problem({ ...remote, url: "not a url" })).toContain("url: must be a URL");
+    expect(problem({ ...remote, headers: { "X-Key": "sk-secret-5 \u2603" } })).toBe(
+      "GUMSTACK_PROXY is invalid:\n  headers.X-Key: may hold only Latin-1 text",
+    );
     const { headers: _, ...withoutHeaders } = remote;
     expect(problem(withoutHeaders)).toContain("headers:");
   });

@@ -62,7 +62,10 @@ function headerNameProblem(name: string): string | undefined {
 const headerValue = z
   .string()
   .max(8 * 1024, "is longer than 8 KiB")
-  .refine((value) => !/[\r\n\0]/.test(value), "may not hold CR, LF or NUL");
+  .refine((value) => !/[\r\n\0]/.test(value), "may not hold CR, LF or NUL")
+  // What fetch takes in a header (tab, visible ASCII, Latin-1), refused here rather than by a
+  // TypeError at the first request, whose message would quote the value.
+  .refine((value) => /^[\t\x20-\x7e\x80-\xff]*$/.test(value), "may hold only Latin-1 text");
 
 const httpUrl = z
   .string()
