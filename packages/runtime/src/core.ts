@@ -5,6 +5,7 @@
  * database drivers (PGlite, postgres, drizzle: some 60 MiB resident in a process that never
  * opens a database). The stdio bridge, one process per user, imports this instead.
  */
+export { addressProblem } from "./addresses.js";
 export { type Config, ConfigError, knownVariables, loadConfig } from "./config.js";
 export {
   AuthTypeMismatchError,

@@ -1,3 +1,4 @@
+export { addressProblem } from "./addresses.js";
 export { ApiKeyVerifier, type ApiKeyVerifierOptions, createUser, issueApiKey } from "./api-keys.js";
 export { type Config, ConfigError, knownVariables, loadConfig } from "./config.js";
 export {

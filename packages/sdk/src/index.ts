@@ -18,7 +18,7 @@ export {
   type Hop,
   UnknownUserError,
 } from "@gumstack/runtime";
-/** The stdio bridge of proxied servers: what the platform's runner starts, and its contract. */
+/** The bridge of proxied servers (stdio, remote): what the platform's runner starts, its contract. */
 export {
   BRIDGE_ENTRY,
   MAX_TOOL_NAME_LENGTH,
@@ -26,6 +26,8 @@ export {
   type ProxySpec,
   parseProxySpec,
   proxySpecSchema,
+  type RemoteProxySpec,
+  type StdioProxySpec,
   shortenToolName,
   type ToolPolicy,
   type ToolRules,

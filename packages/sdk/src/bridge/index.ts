@@ -1,5 +1,12 @@
 export { BRIDGE_ENTRY } from "./entry.js";
-export { PROXY_ENV, type ProxySpec, parseProxySpec, proxySpecSchema } from "./spec.js";
+export {
+  PROXY_ENV,
+  type ProxySpec,
+  parseProxySpec,
+  proxySpecSchema,
+  type RemoteProxySpec,
+  type StdioProxySpec,
+} from "./spec.js";
 export {
   MAX_TOOL_NAME_LENGTH,
   shortenToolName,

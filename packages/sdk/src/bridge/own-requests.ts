@@ -6,7 +6,7 @@ import {
   type JSONRPCResultResponse,
 } from "@modelcontextprotocol/sdk/types.js";
 
-/** The child answered one of the bridge's own requests with an error. */
+/** The server answered one of the bridge's own requests with an error. */
 export class ChildRequestError extends Error {
   override readonly name = "ChildRequestError";
   constructor(
@@ -26,7 +26,7 @@ interface Waiting {
 }
 
 /**
- * Requests the bridge itself sends the child (its `initialize`, its own `tools/list`), under ids
+ * Requests the bridge itself sends the server (its `initialize`, its own `tools/list`), under ids
  * no client's request can have: the router's are numbers, these are strings.
  */
 export class OwnRequests {
@@ -50,7 +50,7 @@ export class OwnRequests {
     });
   }
 
-  /** Takes the child's reply if it answers one of these; false when it is not one. */
+  /** Takes the server's reply if it answers one of these; false when it is not one. */
   answer(reply: JSONRPCResultResponse | JSONRPCErrorResponse): boolean {
     if (typeof reply.id !== "string") return false;
     const waiting = this.waiting.get(reply.id);
@@ -63,16 +63,18 @@ export class OwnRequests {
     return true;
   }
 
-  /** The child is gone: nothing will be answered. */
+  /** The server is gone (or its session is): nothing will be answered. */
   failAll(reason: string): void {
     for (const id of [...this.waiting.keys()]) this.fail(id, new Error(reason));
   }
 
-  private fail(id: string, error: Error): void {
+  /** One of these could not be delivered: it fails with `error`; false when it is not one. */
+  fail(id: string, error: Error): boolean {
     const waiting = this.waiting.get(id);
-    if (!waiting) return;
+    if (!waiting) return false;
     this.waiting.delete(id);
     clearTimeout(waiting.timer);
     waiting.reject(error);
+    return true;
   }
 }

@@ -16,7 +16,7 @@ import {
 import { type CallContext, callContext } from "../context.js";
 import { errorReply, type Router } from "../host/streamable/router.js";
 import { canTake } from "./client-capabilities.js";
-import { ForwardedRequests } from "./forwarded.js";
+import { type Forwarded, ForwardedRequests } from "./forwarded.js";
 import {
   answerInitialize,
   childInitializeParams,
@@ -26,25 +26,47 @@ import {
 import { OwnRequests } from "./own-requests.js";
 import type { ToolNames } from "./tool-names.js";
 
-/** The child's side of the relay: where messages for it are written. */
-export interface ChildLink {
-  /** False once the child is gone. */
+/** The server's side of the relay: a child's stdin, or a remote server's HTTP session. */
+export interface UpstreamLink {
+  /** False once the server is gone for good: the message was not sent. */
   send(message: JSONRPCMessage): boolean;
+  /**
+   * A remote server only: drops the upstream session and opens a new one, for the bridge's
+   * handshake on it (the first, or after the last one failed or expired). A child has one session,
+   * its stdio, for its whole life.
+   */
+  reopen?(): Promise<void>;
+  /** A remote server only: the protocol version the handshake agreed, for its HTTP header. */
+  negotiated?(protocolVersion: string): void;
+}
+
+/** Why a message reached no server (a remote server's answer to its POST). */
+export interface Undelivered {
+  /** `expired`: the server does not know the session (HTTP 404); `refused`: any other answer. */
+  kind: "refused" | "expired";
+  /** For the client's JSON-RPC error: says what happened, never a header's value. */
+  reason: string;
 }
 
 export interface RelayOptions {
   router: Router;
-  child: ChildLink;
+  upstream: UpstreamLink;
   tools: ToolNames;
   /**
-   * One user's process (their values went into its command): what the child sends to "a client"
-   * may go to that user's clients. Shared by every user: never, since it could be anyone's.
+   * One user's process (their values went into its command or headers): what the server sends to
+   * "a client" may go to that user's clients. Shared by every user: never, since it could be
+   * anyone's.
    */
   perUser: boolean;
   log: Logger;
+  /**
+   * A remote server's `timeoutSeconds`: a request unanswered this long is answered with an error
+   * and cancelled there. Also the bridge's own handshake's limit. None for a child.
+   */
+  timeoutSeconds?: number;
 }
 
-/** A backstop only: a first start may install packages, and the runner has its own limit. */
+/** A child's, a backstop only: a first start may install packages, and the runner has its own limit. */
 const INITIALIZE_WAIT_MS = 10 * 60_000;
 const LIST_WAIT_MS = 30_000;
 const MAX_LIST_PAGES = 100;
@@ -55,30 +77,49 @@ export const SHARED_REFUSAL =
   "this server is shared by every user: a request to the client cannot be attributed to one";
 
 /**
- * The stdio child as the router's server, in the McpServer's place: every client's requests
- * reach the child under the router's ids (unique across clients), and the child's messages go
- * back to the client they are about.
+ * The proxied server (a stdio child, or a remote server the bridge is one client of) as the
+ * router's server, in the McpServer's place: every client's requests reach the server under the
+ * router's ids (unique across clients), and the server's messages go back to the client they are
+ * about. "The child" below is either.
  *
- * stdio carries no "related request", so what the child sends of its own accord is attributed
- * here. Progress carries the token the bridge gave the request (its router id: unique, where
+ * Neither upstream tells the bridge which request a message is related to (stdio has no such
+ * thing; the SDK's client transport does not say which stream carried it), so what the child
+ * sends of its own accord is attributed here. Progress carries the token the bridge gave the request (its router id: unique, where
  * two clients may both have used token 1). Replies and cancellations name their request. A list
  * changed is about the server (every session); a resource updated goes to its subscribers. The
  * rest (log messages, requests to a client) belongs to no request the bridge can name: a
  * per-user process sends it to the client of the most recent request in flight (one that
  * declared the capability, for a request), which is the right user but, with two calls in
  * flight at once, perhaps not the call that caused it; a shared process passes none of it on.
- * A ping from the child is answered by the bridge: the child's peer on stdio is the bridge.
+ * A ping from the child is answered by the bridge: the child's peer is the bridge.
+ *
+ * A remote server's session can fail while the bridge lives: then what was in flight is answered
+ * with an error, and the next request opens a new session (the bridge's handshake again) before
+ * it goes; a request the server answers with "unknown session" (404) is sent again, once, on a
+ * new one. Clients keep their sessions with the bridge throughout.
  */
 export class Relay {
   private init: InitializeResult | undefined;
   private gone = false;
-  private readonly forwarded = new ForwardedRequests();
+  /** The upstream session failed or expired: the next request waits for a new one. */
+  private stale = false;
+  private reopening: Promise<void> | undefined;
+  private readonly forwarded: ForwardedRequests;
   /** The child's requests out to a client, by the child's id: the request they went with. */
   private readonly asked = new Map<RequestId, number>();
   private readonly own: OwnRequests;
 
   constructor(private readonly o: RelayOptions) {
-    this.own = new OwnRequests((message) => o.child.send(message));
+    this.own = new OwnRequests((message) => o.upstream.send(message));
+    const { timeoutSeconds } = o;
+    this.forwarded = new ForwardedRequests(
+      timeoutSeconds === undefined
+        ? undefined
+        : {
+            ms: timeoutSeconds * 1_000,
+            expired: (request) => this.timedOut(request, timeoutSeconds),
+          },
+    );
     o.router.onmessage = (message) => this.fromClient(message);
   }
 
@@ -87,20 +128,33 @@ export class Relay {
     return this.init !== undefined && !this.gone;
   }
 
-  /** The bridge's own handshake with the child, once, before any client's request. */
+  /**
+   * The bridge's own handshake with the child, before any client's request: what every client's
+   * `initialize` is answered from. A remote server's may be tried again after a failure.
+   */
   async initialize(): Promise<InitializeResult> {
-    const init = readChildInitialize(
-      await this.own.ask("initialize", childInitializeParams(), INITIALIZE_WAIT_MS),
-    );
-    this.o.child.send({ jsonrpc: "2.0", method: "notifications/initialized" });
-    // Known before the first call: a shortened name maps back only through the child's list.
-    if (init.capabilities.tools) await this.listTools();
+    const init = await this.handshake();
     this.init = init;
     return init;
   }
 
-  /** Each message the child writes. */
-  fromChild(message: JSONRPCMessage): void {
+  private async handshake(): Promise<InitializeResult> {
+    await this.o.upstream.reopen?.();
+    const waitMs =
+      this.o.timeoutSeconds === undefined ? INITIALIZE_WAIT_MS : this.o.timeoutSeconds * 1_000;
+    const init = readChildInitialize(
+      await this.own.ask("initialize", childInitializeParams(), waitMs),
+    );
+    this.o.upstream.negotiated?.(init.protocolVersion);
+    this.o.upstream.send({ jsonrpc: "2.0", method: "notifications/initialized" });
+    // Known before the first call: a shortened name maps back only through the child's list.
+    if (init.capabilities.tools) await this.listTools();
+    this.stale = false;
+    return init;
+  }
+
+  /** Each message the child sends. */
+  fromUpstream(message: JSONRPCMessage): void {
     // Whatever request the stdout read happened under, the child's messages are about none.
     callContext.exit(() => {
       if (isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message))
@@ -110,13 +164,99 @@ export class Relay {
     });
   }
 
-  /** The child is gone: whoever waits on it is told so. */
-  childGone(reason: string): void {
+  /** The child is gone for good (its process exited): whoever waits on it is told so. */
+  upstreamGone(reason: string): void {
     this.gone = true;
+    this.failInFlight(reason);
+  }
+
+  /**
+   * A remote server's session failed (its connection, its event stream): what is in flight is
+   * answered with `reason`, and the next request opens a new session.
+   */
+  upstreamLost(reason: string): void {
+    this.stale = true;
+    this.failInFlight(reason);
+  }
+
+  /** A message a remote server did not take (its POST was answered with an error status). */
+  undelivered(message: JSONRPCMessage, why: Undelivered): void {
+    if (why.kind === "expired") this.stale = true;
+    if (!isJSONRPCRequest(message)) {
+      this.o.log.debug("the remote server did not take a message", { reason: why.reason });
+      return;
+    }
+    if (typeof message.id === "string") {
+      this.own.fail(message.id, new Error(why.reason));
+      return;
+    }
+    const request = this.forwarded.get(message.id);
+    if (!request) return;
+    if (why.kind === "expired" && !request.resent) {
+      // Transparent to the client: a server that restarted (or dropped idle sessions) forgot it.
+      request.resent = true;
+      this.deliver(message);
+      return;
+    }
+    this.forwarded.take(request.id);
+    this.toClient(errorReply(request.id, ErrorCode.InternalError, why.reason));
+  }
+
+  private failInFlight(reason: string): void {
     this.own.failAll(reason);
     this.asked.clear();
     for (const request of this.forwarded.takeAll())
       this.toClient(errorReply(request.id, ErrorCode.InternalError, reason));
+  }
+
+  /** Unanswered within `timeoutSeconds`: the client is told, and the server told to stop. */
+  private timedOut(request: Forwarded, timeoutSeconds: number): void {
+    this.toClient(
+      errorReply(
+        request.id,
+        ErrorCode.RequestTimeout,
+        `the remote server did not answer within ${timeoutSeconds} s`,
+      ),
+    );
+    if (this.stale) return;
+    this.o.upstream.send({
+      jsonrpc: "2.0",
+      method: "notifications/cancelled",
+      params: { requestId: request.id, reason: `no answer within ${timeoutSeconds} s` },
+    });
+  }
+
+  /**
+   * A client's message to the child. On a stale session a request waits for a new one; anything
+   * else (a cancellation, an answer to the child) was about the old session, and is dropped.
+   */
+  private deliver(message: JSONRPCMessage): boolean {
+    if (!this.stale) return this.o.upstream.send(message);
+    if (!isJSONRPCRequest(message) || typeof message.id !== "number") return true;
+    const id = message.id;
+    this.reopened().then(
+      () => {
+        // Cancelled, timed out or failed while it waited: not sent.
+        if (!this.forwarded.get(id) || this.o.upstream.send(message)) return;
+        this.forwarded.take(id);
+        this.toClient(errorReply(id, ErrorCode.InternalError, "the server is gone"));
+      },
+      (error: Error) => {
+        if (this.forwarded.take(id))
+          this.toClient(errorReply(id, ErrorCode.InternalError, error.message));
+      },
+    );
+    return true;
+  }
+
+  /** One new session at a time, however many requests wait for it. */
+  private reopened(): Promise<void> {
+    this.reopening ??= this.handshake()
+      .then(() => undefined)
+      .finally(() => {
+        this.reopening = undefined;
+      });
+    return this.reopening;
   }
 
   private fromClient(message: JSONRPCMessage): void {
@@ -127,7 +267,7 @@ export class Relay {
     if (isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message)) {
       // An answer to the child's request; the router let only the client asked give it.
       if (message.id !== undefined) this.asked.delete(message.id);
-      this.o.child.send(message);
+      this.deliver(message);
       return;
     }
     if (isJSONRPCNotification(message)) this.clientNotification(message);
@@ -163,9 +303,9 @@ export class Relay {
         params: { ...outgoing.params, _meta: { ...meta, progressToken: id } },
       };
     this.forwarded.add({ id, method: request.method, progressToken, call });
-    if (!this.o.child.send(outgoing)) {
+    if (!this.deliver(outgoing)) {
       this.forwarded.take(id);
-      this.toClient(errorReply(id, ErrorCode.InternalError, "the server's process is gone"));
+      this.toClient(errorReply(id, ErrorCode.InternalError, "the server is gone"));
     }
   }
 
@@ -202,11 +342,11 @@ export class Relay {
       case "notifications/cancelled": {
         // The router put its own id in: the child's id for the request.
         const id = notification.params?.requestId as RequestId | undefined;
-        if (id !== undefined && this.forwarded.take(id)) this.o.child.send(notification);
+        if (id !== undefined && this.forwarded.take(id)) this.deliver(notification);
         return;
       }
       default:
-        this.o.child.send(notification);
+        this.deliver(notification);
     }
   }
 
@@ -224,7 +364,7 @@ export class Relay {
 
   private childRequest(request: JSONRPCRequest): void {
     if (request.method === "ping") {
-      this.o.child.send({ jsonrpc: "2.0", id: request.id, result: {} });
+      this.o.upstream.send({ jsonrpc: "2.0", id: request.id, result: {} });
       return;
     }
     if (!this.o.perUser) {
@@ -289,7 +429,7 @@ export class Relay {
   }
 
   private refuse(request: JSONRPCRequest, message: string): void {
-    this.o.child.send(errorReply(request.id, ErrorCode.MethodNotFound, message));
+    this.o.upstream.send(errorReply(request.id, ErrorCode.MethodNotFound, message));
   }
 
   private toClient(message: JSONRPCMessage, relatedRequestId?: number): void {

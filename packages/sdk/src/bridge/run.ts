@@ -1,5 +1,5 @@
 import type { AddressInfo } from "node:net";
-import { createLogger, type Logger } from "@gumstack/log";
+import { createLogger } from "@gumstack/log";
 import { clockOf } from "@gumstack/runtime/core";
 import { serve } from "@hono/node-server";
 import type { Hono } from "hono";
@@ -9,19 +9,17 @@ import type { Finish } from "../host/streamable/router.js";
 import { Router } from "../host/streamable/router.js";
 import { Sessions } from "../host/streamable/sessions.js";
 import { createBridgeApp } from "./app.js";
-import { type ChildExit, StdioChild } from "./child.js";
-import { Relay } from "./relay.js";
+import { remoteUpstream } from "./remote/index.js";
 import type { BridgeSettings } from "./settings.js";
-import { ToolNames } from "./tool-names.js";
-import { toolPolicy } from "./tool-policy.js";
+import { stdioUpstream } from "./stdio-upstream.js";
+import type { Upstream } from "./upstream.js";
 
 /**
- * At a stop, how long requests in flight get to finish, then how long the child's process group
- * gets after SIGTERM before SIGKILL. Together under the 10 s a server process is given when its
- * platform goes away (the runner's parent watch), so the child is always stopped by us.
+ * At a stop, how long requests in flight get to finish. With the child's 5 s after SIGTERM (see
+ * stdio-upstream.ts), under the 10 s a server process is given when its platform goes away (the
+ * runner's parent watch), so the child is always stopped by us.
  */
 const DRAIN_MS = 3_000;
-const KILL_AFTER_MS = 5_000;
 /**
  * When the child dies, how long the answers to what it had in flight get to go out: the sessions'
  * drain, which ends as soon as each request's stream is done.
@@ -37,9 +35,10 @@ const urlOf = (host: string, port: number) =>
   `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 
 /**
- * One bridge process: listens first (so /healthz answers 503 while the child starts), starts the
- * child, initializes it, then serves. It stops on SIGTERM/SIGINT (exit 0) and when the child
- * exits on its own (exit 1: the runner restarts it), never leaving a process of the child's.
+ * One bridge process: listens first (so /healthz answers 503 while the server starts), starts
+ * its upstream (the child, or the remote server's session), initializes it, then serves. It stops
+ * on SIGTERM/SIGINT (exit 0) and when the child exits on its own (exit 1: the runner restarts
+ * it), never leaving a process of the child's.
  */
 export async function runBridge(settings: BridgeSettings): Promise<void> {
   const { runtime, hosted, spec } = settings;
@@ -53,14 +52,14 @@ export async function runBridge(settings: BridgeSettings): Promise<void> {
   const router = new Router(activity);
   router.onerror = (error) => log.debug("a client's stream", { error });
   const sessions = new Sessions(router, passThrough);
-  let relay: Relay | undefined;
+  let upstream: Upstream | undefined;
   const app = createBridgeApp({
     settings,
     router,
     sessions,
     log,
     now,
-    ready: () => relay?.ready === true,
+    ready: () => upstream?.relay.ready === true,
   });
   const server = await listen(app, runtime.host, runtime.port);
   const url = urlOf(runtime.host, (server.address() as AddressInfo).port);
@@ -72,7 +71,7 @@ export async function runBridge(settings: BridgeSettings): Promise<void> {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     try {
-      await shutDown({ server, sessions, router, child, activity, log, drainMs });
+      await shutDown({ server, sessions, router, upstream, activity, drainMs });
     } finally {
       process.exit(code);
     }
@@ -81,38 +80,25 @@ export async function runBridge(settings: BridgeSettings): Promise<void> {
     log.info(`${signal}: shutting down`);
     void stop(0, DRAIN_MS);
   };
-  const exited = (exit: ChildExit) => {
-    if (stopping) return;
-    const how = describeExit(exit);
-    log.error(`the server's process ${how}`);
-    // In-flight requests are answered before the bridge goes (the runner starts a new one).
-    relay?.childGone(`the server's process ${how}`);
-    void stop(1, REPLIES_MS);
-  };
-  const child = new StdioChild({
-    command: spec.command,
-    args: spec.args,
-    cwd: settings.cwd,
-    env: settings.childEnv,
-    log,
-    message: (message) => relay?.fromChild(message),
-    exited,
-  });
-  relay = new Relay({
+  const context = {
+    settings,
     router,
-    child,
-    tools: new ToolNames(toolPolicy(spec.tools, spec.name)),
-    perUser: spec.user !== undefined,
     log,
-  });
+    failed: (reason: string) => {
+      if (stopping) return;
+      log.error(reason);
+      void stop(1, REPLIES_MS);
+    },
+  };
+  upstream = spec.kind === "remote" ? remoteUpstream(spec, context) : stdioUpstream(spec, context);
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   log.info(`${spec.name} bridge listening on ${url}/mcp, starting its server`, {
-    pid: child.pid,
+    ...upstream.fields,
     process: spec.user === undefined ? "shared" : "per-user",
   });
   try {
-    const init = await relay.initialize();
+    const init = await upstream.start();
     log.info(`${spec.name} ready`, {
       server: init.serverInfo.name,
       protocolVersion: init.protocolVersion,
@@ -135,24 +121,23 @@ interface Running {
   server: ReturnType<typeof serve>;
   sessions: Sessions;
   router: Router;
-  child: StdioChild;
+  upstream: Upstream | undefined;
   activity: ActivityObserver;
-  log: Logger;
   drainMs: number;
 }
 
 /**
  * No new connections; requests in flight get `drainMs`; the sessions end (what they still had
- * running is cancelled at the child) and whatever is left is answered with an error; then the
- * child's whole process group stops, and the last activity goes to the platform.
+ * running is cancelled at the server) and whatever is left is answered with an error; then the
+ * upstream stops (the child's whole process group; a remote session ends), and the last activity
+ * goes to the platform.
  */
 async function shutDown(o: Running): Promise<void> {
   const closed = new Promise<void>((resolve) => o.server.close(() => resolve()));
   await o.sessions.drain(o.drainMs);
   await o.sessions.close();
   await o.router.close();
-  const how = await o.child.stop(KILL_AFTER_MS);
-  o.log.info(`the server's process ${how === "killed" ? "was killed (SIGKILL)" : "stopped"}`);
+  await o.upstream?.stop();
   await o.activity.close();
   // The last replies are written by now; a connection still open after a moment is cut.
   const timer = setTimeout(() => {
@@ -160,10 +145,4 @@ async function shutDown(o: Running): Promise<void> {
   }, CONNECTIONS_MS);
   await closed;
   clearTimeout(timer);
-}
-
-function describeExit(exit: ChildExit): string {
-  if (exit.error !== undefined) return `could not start: ${exit.error}`;
-  if (exit.signal !== null) return `was ended by ${exit.signal}`;
-  return `exited with code ${exit.code}`;
 }

@@ -32,6 +32,6 @@ export function loadBridgeSettings(
     hosted: runtime.hosted,
     spec,
     childEnv: withoutReserved(env),
-    cwd: spec.cwd ?? cwd,
+    cwd: (spec.kind === "remote" ? undefined : spec.cwd) ?? cwd,
   };
 }

@@ -45,3 +45,62 @@ describe("GUMSTACK_PROXY", () => {
     expect(existsSync(BRIDGE_ENTRY)).toBe(true);
   });
 });
+
+const remote = {
+  kind: "remote",
+  name: "linear",
+  url: "https://mcp.example.com/mcp",
+  transport: "streamable-http",
+  headers: { Authorization: "Bearer sk-secret-1" },
+  timeoutSeconds: 60,
+  allowPrivate: false,
+  tools: { allow: [], deny: [], prefix: false },
+};
+
+describe("GUMSTACK_PROXY of a remote server", () => {
+  it("reads a remote spec, and a stdio one with or without its kind", () => {
+    expect(parseProxySpec(JSON.stringify(remote))).toEqual(remote);
+    expect(parseProxySpec(JSON.stringify({ ...remote, transport: "sse", user: "usr_1" }))).toEqual({
+      ...remote,
+      transport: "sse",
+      user: "usr_1",
+    });
+    expect(parseProxySpec(JSON.stringify({ ...valid, kind: "stdio" }))).toEqual({
+      ...valid,
+      kind: "stdio",
+    });
+  });
+
+  it("names the wrong fields of the remote variant, never a header's value", () => {
+    const message = problem({
+      ...remote,
+      url: "ftp://files.example.com/sk-secret-2",
+      transport: "websocket",
+      timeoutSeconds: 0,
+      headers: { "Bad Name": "sk-secret-3", "X-Key": "sk-secret-4\r\nInjected: 1" },
+    });
+    expect(message).toContain("url: must be an http or https URL");
+    expect(message).toContain("transport:");
+    expect(message).toContain("timeoutSeconds:");
+    expect(message).toContain("headers.Bad Name: is not a header name");
+    expect(message).toContain("headers.X-Key: may not hold CR, LF or NUL");
+    expect(message).not.toContain("sk-secret");
+    expect(problem({ ...remote, url: "not a url" })).toContain("url: must be a URL");
+    expect(problem({ ...remote, headers: { "X-Key": "sk-secret-5 \u2603" } })).toBe(
+      "GUMSTACK_PROXY is invalid:\n  headers.X-Key: may hold only Latin-1 text",
+    );
+    const { headers: _, ...withoutHeaders } = remote;
+    expect(problem(withoutHeaders)).toContain("headers:");
+  });
+
+  it("refuses headers the bridge sets itself, and the platform's context", () => {
+    for (const name of ["Mcp-Session-Id", "mcp-protocol-version", "x-gumstack-context", "Host"])
+      expect(problem({ ...remote, headers: { [name]: "v" } })).toContain(
+        `headers.${name}: is set by the bridge itself`,
+      );
+  });
+
+  it("refuses a kind it does not know", () => {
+    expect(problem({ ...remote, kind: "websocket" })).toContain("kind:");
+  });
+});

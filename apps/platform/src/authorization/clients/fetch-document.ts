@@ -2,8 +2,7 @@ import { lookup as dnsLookup } from "node:dns/promises";
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { isIP } from "node:net";
-import type { Clock } from "@gumstack/runtime";
-import { addressProblem } from "./addresses.js";
+import { addressProblem, type Clock } from "@gumstack/runtime";
 
 /*
  * One GET of a Client ID Metadata Document, at a URL anyone can choose: bounded in size and

@@ -45,7 +45,7 @@ export function platformServer() {
 
 export interface BridgeProcess {
   url: string;
-  /** The child's pid: its process group's id too. */
+  /** The child's pid: its process group's id too. 0 for a remote server's bridge: no child. */
   childPid: number;
   process: ChildProcess;
   output(): string;
@@ -54,8 +54,13 @@ export interface BridgeProcess {
   stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/** A spec of either kind, its name and tools policy defaulted. */
+type SpecWithDefaults<T> = T extends unknown
+  ? Omit<T, "tools" | "name"> & Partial<Pick<ProxySpec, "tools" | "name">>
+  : never;
+
 export interface StartOptions {
-  spec: Omit<ProxySpec, "tools" | "name"> & Partial<Pick<ProxySpec, "tools" | "name">>;
+  spec: SpecWithDefaults<ProxySpec>;
   server: ReturnType<typeof platformServer>;
   platformUrl: string;
   /** Variables besides the platform's: the child's environment. */
@@ -96,11 +101,14 @@ export async function startBridge(o: StartOptions): Promise<BridgeProcess> {
     const timer = setTimeout(() => reject(new Error(`no start within 30 s:\n${output}`)), 30_000);
     const read = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)\/mcp.* pid=(\d+)/.exec(output);
-      if (match?.[1] && match[2]) {
-        clearTimeout(timer);
-        resolve({ url: match[1], childPid: Number(match[2]) });
-      }
+      // One line, written at once: a child's pid is on it, or none is (a remote server).
+      const match = /listening on (http:\/\/\S+)\/mcp([^\n]*)\n/.exec(output);
+      const pid = / pid=(\d+)/.exec(match?.[2] ?? "")?.[1];
+      // No pid for a child that did not start: its exit says why. A test signals the child's
+      // group, so a child's bridge never resolves without one (group 0 is the test's own).
+      if (!match?.[1] || (pid === undefined && spec.kind !== "remote")) return;
+      clearTimeout(timer);
+      resolve({ url: match[1], childPid: Number(pid ?? 0) });
     };
     child.stdout?.on("data", read);
     child.stderr?.on("data", read);

@@ -1,9 +1,10 @@
 import { isIPv4, isIPv6 } from "node:net";
 
 /*
- * Which addresses a metadata document may be fetched from: a client_id is a URL anyone can
- * choose, so without this check it points the platform at its own network (a cloud's metadata
- * service at 169.254.169.254, a database on 10.0.0.5, the platform itself on loopback).
+ * Which addresses the platform (and a bridge it runs) may connect to at a URL someone else chose:
+ * a client_id metadata document, a remote MCP server. Without this check such a URL points the
+ * platform at its own network (a cloud's metadata service at 169.254.169.254, a database on
+ * 10.0.0.5, the platform itself on loopback).
  */
 
 /** [first address as bytes, prefix length, what the range is] */

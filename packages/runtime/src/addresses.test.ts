@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { addressProblem } from "./addresses.js";
 
-describe("the addresses a metadata document may be fetched from", () => {
+describe("the addresses an outbound connection may go to", () => {
   it.each([
     ["10.0.0.1", /private/],
     ["172.16.5.4", /private/],

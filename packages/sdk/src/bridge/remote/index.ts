@@ -1,0 +1,8 @@
+export {
+  AddressRefusedError,
+  RedirectRefusedError,
+  RemoteConnectError,
+  RemoteOAuthError,
+  RemoteStatusError,
+} from "./errors.js";
+export { remoteUpstream } from "./upstream.js";
