@@ -34,7 +34,7 @@ export interface ServiceParts extends Store {
   publicUrl: string;
   runner: Runner;
   /** Caps and timings of proxied servers' per-user processes (tests shorten them). */
-  proxied?: Pick<ProxiedOptions, "maxTotal" | "idleMs" | "recheckMs">;
+  proxied?: Pick<ProxiedOptions, "maxTotal" | "idleMs" | "recheckMs" | "allowPrivateUrls">;
   now?: () => number;
   /** Given, it wins over `now`: tests move it, and every deadline with it. */
   clock?: Clock;
@@ -131,7 +131,10 @@ export async function openServices(
     mcpAllowedOrigins: config.mcpAllowedOrigins,
     trustProxy: config.trustProxy,
     allowPrivateClients: config.oauthAllowPrivateClients,
-    proxied: { maxTotal: config.proxiedMaxProcesses },
+    proxied: {
+      maxTotal: config.proxiedMaxProcesses,
+      allowPrivateUrls: config.proxiedAllowPrivateUrls,
+    },
   });
 }
 

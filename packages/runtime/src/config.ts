@@ -50,6 +50,10 @@ const schema = z.object({
     .regex(/^[1-9]\d{0,4}$/, "must be a whole number from 1 to 99999")
     .transform(Number)
     .default(100),
+  GUMSTACK_PROXIED_ALLOW_PRIVATE_URLS: z
+    .enum(["0", "1"], { error: "must be 0 or 1" })
+    .transform((value) => value === "1")
+    .default(false),
   GUMSTACK_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   GUMSTACK_LOG_FORMAT: z.enum(["pretty", "json"]).default("pretty"),
   GUMSTACK_MCP_ALLOWED_ORIGINS: z
@@ -109,6 +113,8 @@ export interface Config {
   sandbox: "auto" | "require" | "off";
   /** Per-user processes of proxied servers on this platform at most, across servers. */
   proxiedMaxProcesses: number;
+  /** Remote proxied servers may be on loopback and private networks (off: SSRF). */
+  proxiedAllowPrivateUrls: boolean;
   /** Set when the platform runs this process as a hosted server. */
   hosted: { serverId: string; runtimeSecret: string; platformUrl: string } | undefined;
   /**
@@ -181,6 +187,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     oauthAllowPrivateClients: c.GUMSTACK_OAUTH_ALLOW_PRIVATE_CLIENTS,
     sandbox: c.GUMSTACK_SANDBOX,
     proxiedMaxProcesses: c.GUMSTACK_PROXIED_MAX_PROCESSES,
+    proxiedAllowPrivateUrls: c.GUMSTACK_PROXIED_ALLOW_PRIVATE_URLS,
     unknownVariables: Object.keys(env).filter(
       (name) => /^GUMSTACK_/i.test(name) && !knownVariables.includes(name),
     ),

@@ -42,7 +42,7 @@ const serverFields = {
   name: z.string(),
   description: z.string().nullable(),
   authType: z.enum(["oauth", "cred", "none"]),
-  kind: z.enum(["hosted", "stdio"]),
+  kind: z.enum(["hosted", "stdio", "remote"]),
   status: z.union([deploymentStatus, z.literal("not_deployed"), z.literal("per_user")]),
   processes: z.number().nullable(),
   redeployPending: z.boolean(),

@@ -59,6 +59,11 @@ const HOP_HEADERS = new Set([
   "trailer",
   "mcp-session-id",
   "mcp-protocol-version",
+  // The bridge's transport sets these; the platform's context never leaves for another server.
+  "accept",
+  "content-type",
+  "last-event-id",
+  "x-gumstack-context",
 ]);
 const headerNameProblem = (name: string) => {
   if (!HEADER_NAME.test(name)) return "not a header name";
@@ -80,6 +85,20 @@ const common = {
       prefix: z.boolean().default(false),
     })
     .default({ allow: [], deny: [], prefix: false }),
+  /** How long an unused per-user process is kept, in minutes (default 10). */
+  idleMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(10),
+  /**
+   * How long a process may take to start, in seconds: a first `npx -y` or `uvx` installs
+   * packages; a remote server must answer its first initialize.
+   */
+  startSeconds: z.number().int().min(1).max(600).default(120),
+  /** Per-user processes of this server at most; the least recently used idle one goes first. */
+  maxProcesses: z.number().int().min(1).max(10_000).default(20),
 };
 
 const stdioSchema = z.object({
@@ -96,17 +115,6 @@ const stdioSchema = z.object({
     .string()
     .regex(/^(?!\/)(?!.*\.\.)[\w./-]*$/, "must be a path inside the server's folder")
     .optional(),
-  /** How long an unused per-user process is kept, in minutes (default 10). */
-  idleMinutes: z
-    .number()
-    .int()
-    .min(1)
-    .max(24 * 60)
-    .default(10),
-  /** A first start may install packages (`npx -y`, `uvx`): how long it may take, in seconds. */
-  startSeconds: z.number().int().min(1).max(600).default(120),
-  /** Per-user processes of this server at most; the least recently used idle one goes first. */
-  maxProcesses: z.number().int().min(1).max(10_000).default(20),
 });
 
 const remoteSchema = z.object({

@@ -7,7 +7,7 @@ import type { ServerRow } from "../servers/owned-server.js";
 import type { ProxiedFolder } from "../servers/server-folder.js";
 
 /**
- * Deploys a proxied stdio server: checks that every operator variable its templates name is set,
+ * Deploys a proxied server (stdio or remote): checks that every operator variable its templates name is set,
  * hands it to the proxied processes (a shared server starts now; a per-user one starts per user
  * on first call, and every running one is replaced before its next call) and records the
  * deployment, whose configuration is what the credential form and the resolver read.
@@ -37,6 +37,7 @@ export async function deployProxied(
     folder: folder.path,
     variables: env,
     platformEnv: platformEnvOf(services, server.id),
+    allowPrivateUrls: services.proxied.allowPrivateUrls,
   });
   await recordDeployment(services.database.db, {
     id: deploymentId,

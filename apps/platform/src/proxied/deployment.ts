@@ -9,10 +9,8 @@ import type { Values } from "./templates.js";
 // packages/sdk, from its src/bridge/main.ts (or dist/bridge/main.js).
 const BRIDGE_PACKAGE = resolve(dirname(BRIDGE_ENTRY), "../..");
 
-export type StdioConfig = ProxiedConfig & { kind: "stdio" };
-
 /**
- * A proxied stdio server as deployed: its configuration and the operator's variables, decrypted,
+ * A proxied server as deployed: its configuration and the operator's variables, decrypted,
  * which `${NAME}` expands from. For a per-user server nothing runs yet; each caller's process is
  * made from this on first use (processes.ts). Kept in the platform's memory only.
  */
@@ -21,12 +19,14 @@ export interface ProxiedDeployment {
   name: string;
   /** The deployment record this was made with: a redeploy makes a new one. */
   deploymentId: Id<"deployment">;
-  config: StdioConfig;
+  config: ProxiedConfig;
   /** The folder of its file: the working directory's base. */
   folder: string;
   variables: Readonly<Record<string, string>>;
   /** The platform's own variables every bridge of this server gets (its id, runtime secret…). */
   platformEnv: Readonly<Record<string, string>>;
+  /** A remote server may be on loopback or a private network (GUMSTACK_PROXIED_ALLOW_PRIVATE_URLS). */
+  allowPrivateUrls: boolean;
 }
 
 /** What one process of the server runs with, and a digest of it to tell when it changed. */
@@ -38,9 +38,10 @@ export interface BridgeLaunch {
 
 /**
  * The runner's spec of one bridge process: the bridge entry (the SDK's stdio ↔ Streamable HTTP
- * bridge) with the command, arguments and environment expanded for `values`. `userId` makes it
- * a per-user process: the bridge then serves only that user's requests. Throws TemplateError
- * (naming the reference, never a value) when a value is missing.
+ * bridge) with, for a stdio server, the command, arguments and environment expanded for
+ * `values`, or, for a remote one, its URL and headers. `userId` makes it a per-user process: the
+ * bridge then serves only that user's requests. Throws TemplateError (naming the reference,
+ * never a value) when a value is missing.
  */
 export function bridgeLaunch(
   deployment: ProxiedDeployment,
@@ -54,22 +55,38 @@ export function bridgeLaunch(
     if (!template) throw new Error(`no template parsed for ${field}`);
     return template.expand(values);
   };
-  const command = expand("command");
-  const args = config.args.map((_, i) => expand(`args[${i}]`));
-  const env = Object.fromEntries(
-    Object.keys(config.env).map((name) => [name, expand(`env.${name}`)]),
-  );
-  const cwd = resolve(deployment.folder, config.cwd ?? ".");
-  const proxy: ProxySpec = {
-    name: config.name,
-    command,
-    args,
-    cwd,
-    tools: config.tools,
-    ...(userId === undefined ? {} : { user: userId }),
-  };
+  const expandAll = (prefix: string, record: Readonly<Record<string, string>>) =>
+    Object.fromEntries(Object.keys(record).map((name) => [name, expand(`${prefix}.${name}`)]));
+  const user = userId === undefined ? {} : { user: userId };
+  let proxy: ProxySpec;
+  let env: Record<string, string> = {};
+  if (config.kind === "stdio") {
+    env = expandAll("env", config.env);
+    proxy = {
+      kind: "stdio",
+      name: config.name,
+      command: expand("command"),
+      args: config.args.map((_, i) => expand(`args[${i}]`)),
+      cwd: resolve(deployment.folder, config.cwd ?? "."),
+      tools: config.tools,
+      ...user,
+    };
+  } else {
+    proxy = {
+      kind: "remote",
+      name: config.name,
+      url: expand("url"),
+      transport: config.transport,
+      headers: expandAll("headers", config.headers),
+      timeoutSeconds: config.timeoutSeconds,
+      allowPrivate: deployment.allowPrivateUrls,
+      tools: config.tools,
+      ...user,
+    };
+  }
+  const cwd = proxy.kind === "stdio" && proxy.cwd ? proxy.cwd : deployment.folder;
   const fingerprint = createHash("sha256")
-    .update(JSON.stringify([deployment.deploymentId, command, args, env]))
+    .update(JSON.stringify([deployment.deploymentId, proxy, env]))
     .digest("base64url");
   return {
     fingerprint,

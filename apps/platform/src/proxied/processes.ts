@@ -40,6 +40,11 @@ export interface ProxiedOptions {
   now: () => number;
   /** Per-user processes on this platform at most, across servers (default 100). */
   maxTotal?: number;
+  /**
+   * Remote servers may be on loopback and private networks (GUMSTACK_PROXIED_ALLOW_PRIVATE_URLS;
+   * default false: an operator's URL must not reach the platform's own network by accident).
+   */
+  allowPrivateUrls?: boolean;
   /** Overrides each server's idleMinutes (tests). */
   idleMs?: number;
   /**
@@ -82,6 +87,10 @@ export class ProxiedProcesses {
   constructor(private readonly o: ProxiedOptions) {
     this.sweeper = setInterval(() => this.sweep(), Math.min(o.idleMs ?? 30_000, 30_000));
     this.sweeper.unref();
+  }
+
+  get allowPrivateUrls(): boolean {
+    return this.o.allowPrivateUrls ?? false;
   }
 
   /** Whether calls to this server are served here (else it is a hosted server). */

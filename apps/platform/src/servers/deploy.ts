@@ -106,7 +106,7 @@ export async function deployServer(
       `kind: ${server.name} was registered as a ${server.kind} server; its file now says ${folder.kind}`,
     );
   }
-  if (folder.kind === "stdio") return deployProxied(services, server, folder);
+  if (folder.kind !== "hosted") return deployProxied(services, server, folder);
   const { database, runner, providers } = services;
   const { envVersion, env, allowUnsafe } = await readVariables(services, server);
   const deploymentId = newId("deployment");

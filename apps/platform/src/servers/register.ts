@@ -29,7 +29,7 @@ export async function registerServer(
   const read = typeof folder === "string" ? readFolderToRegister(folder) : folder;
   const { config, kind } = read;
   // A proxied server named by its own file is registered by that file: it is what deploys read.
-  const path = read.kind === "stdio" ? read.file : read.path;
+  const path = read.kind === "hosted" ? read.path : read.file;
   const db = services.database.db;
   const [existing] = await db.select().from(servers).where(eq(servers.name, config.name));
   if (existing) {

@@ -14,14 +14,17 @@ export interface HostedFolder {
   entry: string;
 }
 
-/** A proxied server's file (`kind: stdio`): an MCP server command the platform bridges. */
+/**
+ * A proxied server's file: `kind: stdio`, an MCP server command the platform bridges, or
+ * `kind: remote`, an MCP server URL it connects to for each caller.
+ */
 export interface ProxiedFolder {
-  kind: "stdio";
+  kind: "stdio" | "remote";
   /** The folder of its file: the process's working directory (or `cwd` inside it). Absolute. */
   path: string;
   /** Its configuration file, absolute: what a registration records and a deploy reads again. */
   file: string;
-  config: ProxiedConfig & { kind: "stdio" };
+  config: ProxiedConfig;
 }
 
 /** A server's folder as registering and deploying see it. */
@@ -38,7 +41,8 @@ export class ServerFolderError extends Error {
 /**
  * Reads a server's configuration, a folder's gumstack.yaml or a named `.yaml` file, and checks
  * what it runs: the one place the platform reads a server's files, called when it is registered
- * or deployed. A file with `kind: stdio` is a proxied server; without a kind it is hosted. A
+ * or deployed. A file with `kind: stdio` or `kind: remote` is a proxied server; without a kind it
+ * is hosted. A
  * deployment keeps what was read (servers/deployed.ts), so nothing that serves requests needs
  * the file again.
  */
@@ -52,17 +56,12 @@ export function readServerFolder(folderOrFile: string): ServerFolder {
     const kind = (document as { kind?: unknown } | null)?.kind;
     if (kind === "stdio" || kind === "remote") {
       const config = parseProxiedConfig(document, file);
-      if (config.kind !== "stdio") {
-        throw new ServerFolderError(
-          `${file}: kind remote is not served yet (only kind stdio is); see the README's proxied servers`,
-        );
-      }
       if (config.auth.type === "oauth") {
         throw new ServerFolderError(
           `${file}: auth type oauth is not served for proxied servers yet (none and cred are)`,
         );
       }
-      return { kind: "stdio", path, file, config };
+      return { kind: config.kind, path, file, config };
     }
     if (kind !== undefined && kind !== "hosted")
       throw new ServerFolderError(`${file} is invalid:\n  kind: must be hosted, stdio or remote`);

@@ -13,10 +13,11 @@ export const servers = pgTable(
     name: text("name").notNull().unique(),
     authType: text("auth_type").$type<AuthType>().notNull(),
     /**
-     * `hosted`: a server written with the SDK; `stdio`: an existing MCP server command, bridged
-     * (a proxied server). Fixed when it is registered, like the auth type.
+     * `hosted`: a server written with the SDK; `stdio`: an existing MCP server command, bridged;
+     * `remote`: an existing MCP server's URL (both proxied). Fixed when it is registered, like
+     * the auth type.
      */
-    kind: text("kind").$type<"hosted" | "stdio">().notNull().default("hosted"),
+    kind: text("kind").$type<"hosted" | "stdio" | "remote">().notNull().default("hosted"),
     /** The platform user who registered it; null for a standalone host's own row. */
     ownerId: text("owner_id")
       .$type<Id<"user">>()

@@ -1,3 +1,9 @@
+export {
+  type GuardedServer,
+  type RemoteServer,
+  startEverythingHttp,
+  startGuardedServer,
+} from "../bridge/testing/remote-servers.js";
 export { type ExampleProcess, startExampleProcess } from "./example-process.js";
 export {
   capturingLogger,

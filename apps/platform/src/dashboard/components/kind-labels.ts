@@ -2,4 +2,5 @@
 export const kindLabels = {
   hosted: "Hosted",
   stdio: "Proxied stdio",
+  remote: "Proxied remote",
 } as const;
