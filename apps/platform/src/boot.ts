@@ -162,7 +162,9 @@ export async function startPlatform(
     res.writeHead(503, { "retry-after": "1" });
     res.end("starting");
   };
-  const server = createServer((req, res) => listener(req, res));
+  // noDelay: what the gateway relays goes out as it arrives. With Nagle's algorithm (Node's
+  // default) a write after the answer's head waited for the client's delayed ACK.
+  const server = createServer({ noDelay: true }, (req, res) => listener(req, res));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, resolve);

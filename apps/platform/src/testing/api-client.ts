@@ -150,7 +150,7 @@ export async function testPlatform(
 
   /** Serves the whole platform (gateway included) on the public URL's port; returns the stop. */
   async function listen(): Promise<() => Promise<void>> {
-    const server = createServer(createListener(services));
+    const server = createServer({ noDelay: true }, createListener(services));
     const { port, hostname } = new URL(services.publicUrl);
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);

@@ -112,7 +112,11 @@ export async function runBridge(settings: BridgeSettings): Promise<void> {
 
 function listen(app: Hono, hostname: string, port: number): Promise<ReturnType<typeof serve>> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname, port }, () => resolve(server));
+    // noDelay: see GumstackHost.run (an SSE event must not wait for the client's delayed ACK).
+    const server = serve(
+      { fetch: app.fetch, hostname, port, serverOptions: { noDelay: true } },
+      () => resolve(server),
+    );
     server.once("error", reject);
   });
 }

@@ -386,8 +386,16 @@ export class GumstackHost {
     const runtime = loadConfig(this.env);
     // Listen first: with port 0 the callback URL needs the port we got. Early requests wait.
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-      const s = serve({ fetch: this.fetch, hostname: runtime.host, port: runtime.port }, () =>
-        resolve(s),
+      // noDelay: an answer's head and body go out as they are written. With Nagle's algorithm
+      // (Node's default) a body written after its head waits for the client's delayed ACK.
+      const s = serve(
+        {
+          fetch: this.fetch,
+          hostname: runtime.host,
+          port: runtime.port,
+          serverOptions: { noDelay: true },
+        },
+        () => resolve(s),
       );
       s.once("error", reject);
     });
