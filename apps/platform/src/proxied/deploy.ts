@@ -7,10 +7,10 @@ import type { ServerRow } from "../servers/owned-server.js";
 import type { ProxiedFolder } from "../servers/server-folder.js";
 
 /**
- * Deploys a proxied server (stdio or remote): checks that every operator variable its templates name is set,
- * hands it to the proxied processes (a shared server starts now; a per-user one starts per user
- * on first call, and every running one is replaced before its next call) and records the
- * deployment, whose configuration is what the credential form and the resolver read.
+ * Deploys a proxied server (stdio or remote): checks that every operator variable its templates
+ * name is set, hands it to the proxied processes (a shared server starts now; a per-user one
+ * starts per user on first call, and every running one is replaced before its next call) and
+ * records the deployment, whose configuration is what the credential form and the resolver read.
  */
 export async function deployProxied(
   services: Services,

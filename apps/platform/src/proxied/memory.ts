@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from "node:fs";
 
 /**
- * Resident memory of a process and every process below it, in bytes, from /proc (Linux). A
- * sandboxed server is a tree (bwrap, the bridge, `npx`, the server): the tree is what it costs.
- * Undefined where /proc cannot be read.
+ * Resident memory of each process and every process below it, in bytes, from /proc (Linux),
+ * reading the process table once for all of them. A sandboxed server is a tree (bwrap, the
+ * bridge, `npx`, the server): the tree is what it costs. Undefined where /proc cannot be read.
  */
-export function processMemory(pid: number): number | undefined {
+export function processMemory(pids: readonly number[]): Map<number, number> | undefined {
   let parents: Map<number, number[]>;
   try {
     parents = childrenByParent();
@@ -13,6 +13,10 @@ export function processMemory(pid: number): number | undefined {
     if (isGone(error)) return undefined; // no /proc here
     throw error;
   }
+  return new Map(pids.map((pid) => [pid, treeMemory(pid, parents)]));
+}
+
+function treeMemory(pid: number, parents: ReadonlyMap<number, number[]>): number {
   let total = 0;
   const queue = [pid];
   for (let at = 0; at < queue.length && at < 10_000; at++) {
@@ -32,7 +36,9 @@ function childrenByParent(): Map<number, number[]> {
     const fields = stat?.slice(stat.lastIndexOf(")") + 2).split(" ");
     const parent = Number(fields?.[1]);
     if (!Number.isInteger(parent)) continue;
-    parents.set(parent, [...(parents.get(parent) ?? []), Number(entry)]);
+    const children = parents.get(parent);
+    if (children) children.push(Number(entry));
+    else parents.set(parent, [Number(entry)]);
   }
   return parents;
 }

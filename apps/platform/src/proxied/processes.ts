@@ -71,7 +71,8 @@ interface UserProcess {
 }
 
 /**
- * The processes of proxied stdio servers. A server whose templates use no caller's value runs
+ * The processes of proxied servers (stdio and remote: each is a bridge process). A server whose
+ * templates use no caller's value runs
  * one shared process, deployed like a hosted server. A per-user server runs one process per
  * (server, user): started on a user's first call, replaced when the values it was started with
  * change (the runner drains the old one), stopped after its idle time, capped per server and in
@@ -189,20 +190,20 @@ export class ProxiedProcesses {
 
   /** The per-user processes of a server, most recently used first. */
   list(serverId: string): ProcessInfo[] {
-    return this.of(serverId)
+    const rows = this.of(serverId)
       .sort((a, b) => b.lastUsedAt - a.lastUsedAt)
-      .map((process) => {
-        const info = this.o.runner.status(process.key);
-        return {
-          userId: process.userId,
-          status: info?.status ?? "starting",
-          pid: info?.pid,
-          startedAt: info?.startedAt,
-          lastUsedAt: process.lastUsedAt,
-          busy: process.busy,
-          memoryBytes: info?.pid === undefined ? undefined : processMemory(info.pid),
-        };
-      });
+      .map((process) => ({ process, info: this.o.runner.status(process.key) }));
+    const pids = rows.flatMap(({ info }) => (info?.pid === undefined ? [] : [info.pid]));
+    const memory = processMemory(pids);
+    return rows.map(({ process, info }) => ({
+      userId: process.userId,
+      status: info?.status ?? "starting",
+      pid: info?.pid,
+      startedAt: info?.startedAt,
+      lastUsedAt: process.lastUsedAt,
+      busy: process.busy,
+      memoryBytes: info?.pid === undefined ? undefined : memory?.get(info.pid),
+    }));
   }
 
   /**
@@ -212,7 +213,7 @@ export class ProxiedProcesses {
   stop(serverId: string, userId: string): boolean {
     const process = this.processes.get(keyOf(serverId, userId));
     if (!process) return false;
-    void this.stopProcess(process);
+    this.stopInBackground(process);
     return true;
   }
 
@@ -255,11 +256,14 @@ export class ProxiedProcesses {
         if (!(error instanceof DeploymentFailedError || error instanceof SandboxUnavailableError))
           throw error;
         const reason = error instanceof DeploymentFailedError ? error.reason : error.message;
-        // The message carries the process's last output lines: why, most of the time.
+        // The reason only: the process's own output (a third party's program, which may print
+        // anything it was given) stays in its deployment's log, for its owner.
         this.o.log.warn(`${deployment.name}: a user's process did not start`, {
           userId: process.userId,
-          reason: error.message,
+          reason,
         });
+        // A first start that failed holds no slot against the caps.
+        if (process.fingerprint === undefined) this.processes.delete(process.key);
         return {
           unavailable: `${deployment.name} did not start: ${reason}`,
           retryAfterSeconds: RETRY_AFTER_SECONDS,
@@ -310,7 +314,7 @@ export class ProxiedProcesses {
           retryAfterSeconds: RETRY_AFTER_SECONDS,
         };
       }
-      void this.stopProcess(idle);
+      this.stopInBackground(idle);
     }
     return undefined;
   }
@@ -342,8 +346,15 @@ export class ProxiedProcesses {
       this.o.log.info(`${deployment?.name ?? process.serverId}: stopping an idle user's process`, {
         userId: process.userId,
       });
-      void this.stopProcess(process);
+      this.stopInBackground(process);
     }
+  }
+
+  /** Out of the map at once (no new call reaches it); its drain and stop go on by themselves. */
+  private stopInBackground(process: UserProcess): void {
+    this.stopProcess(process).catch((error: unknown) =>
+      this.o.log.error("stopping a user's process failed", { userId: process.userId, error }),
+    );
   }
 
   private async stopProcess(process: UserProcess): Promise<void> {
