@@ -125,12 +125,21 @@ async function main(): Promise<void> {
     }
     const rows = [...results].map(([key, r]) => {
       const [route, inFlight] = key.split("@") as [string, string];
-      return [route, inFlight, r.callsPerSecond.toFixed(0), r.p50.toFixed(2), r.p99.toFixed(2)];
+      return [
+        route,
+        inFlight,
+        r.callsPerSecond.toFixed(0),
+        r.p50.toFixed(2),
+        r.p99.toFixed(2),
+        r.clientCpuPerCall.toFixed(0),
+      ];
     });
     process.stdout.write(
       `server-everything echo, ${SECONDS} s per row (database: ${platform.ready.driver})\n`,
     );
-    process.stdout.write(`${table(["route", "in flight", "calls/s", "p50 ms", "p99 ms"], rows)}\n`);
+    process.stdout.write(
+      `${table(["route", "in flight", "calls/s", "p50 ms", "p99 ms", "client CPU µs/call"], rows)}\n`,
+    );
     const at = (route: Route, n: number) => results.get(`${route}@${n}`) as Driven;
     const ratio = at("gumstack gateway", 10).callsPerSecond / at("mcp-proxy", 10).callsPerSecond;
     const added = at("gumstack gateway", 1).p50 - at("direct stdio", 1).p50;

@@ -10,6 +10,11 @@ export interface Driven {
   /** Milliseconds. */
   p50: number;
   p99: number;
+  /**
+   * CPU of this process (the clients) per call, microseconds: the same SDK Client on every
+   * route, so this part of each route's cost is the load generator's, not the route's.
+   */
+  clientCpuPerCall: number;
 }
 
 const MESSAGE = "hello from bench:proxied";
@@ -19,6 +24,7 @@ export async function drive(clients: readonly Client[], seconds: number): Promis
   const latencies: number[] = [];
   const until = performance.now() + seconds * 1_000;
   const started = performance.now();
+  const cpu = process.cpuUsage();
   await Promise.all(
     clients.map(async (client) => {
       while (performance.now() < until) {
@@ -32,11 +38,13 @@ export async function drive(clients: readonly Client[], seconds: number): Promis
     }),
   );
   const elapsed = (performance.now() - started) / 1_000;
+  const used = process.cpuUsage(cpu);
   latencies.sort((a, b) => a - b);
   return {
     calls: latencies.length,
     callsPerSecond: latencies.length / elapsed,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
+    clientCpuPerCall: (used.user + used.system) / latencies.length,
   };
 }
