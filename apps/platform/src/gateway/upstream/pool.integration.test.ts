@@ -155,6 +155,27 @@ describe("Upstreams, against node:http", () => {
     upstreams.close();
   });
 
+  it("never lets a finished exchange pause or close the connection its next request uses", async () => {
+    const origin = await serve((_req, res) => res.end("answer"));
+    const upstreams = new Upstreams();
+    // A relay whose client is slow pauses on the last bytes, and its resume or abort comes after
+    // the answer ended, when the kept-alive connection is someone else's.
+    let first!: Exchange;
+    await new Promise<void>((resolve, reject) => {
+      first = upstreams.send(
+        origin,
+        { method: "GET", path: "/mcp", headers: {}, body: undefined },
+        { onHead: () => {}, onData: () => first.pause(), onEnd: resolve, onError: reject },
+      );
+    });
+    const second = call(upstreams, origin, { method: "GET" });
+    first.pause();
+    first.abort();
+    expect((await second.answer).body).toBe("answer");
+    expect(opened).toBe(1);
+    upstreams.close();
+  });
+
   it("closes the connection when the caller aborts, so the server sees its client go", async () => {
     let serverSawClose!: () => void;
     const closed = new Promise<void>((resolve) => {

@@ -91,6 +91,11 @@ class Connection {
     return this.handlers !== undefined;
   }
 
+  /** Whether `handlers` are still the ones this connection answers (their exchange not over). */
+  serves(handlers: ExchangeHandlers): boolean {
+    return this.handlers === handlers;
+  }
+
   send(head: string, body: Buffer | undefined, headOnly: boolean, handlers: ExchangeHandlers) {
     this.handlers = handlers;
     this.parser = new ResponseParser(
@@ -174,10 +179,19 @@ export class Upstreams {
     const connection = this.take(origin) ?? this.open(origin, address);
     connection.send(head, request.body, request.method === "HEAD", handlers);
     const socket = connection.socket;
+    // Once its answer is over the connection may carry someone else's: a late pause from this
+    // exchange (a client slow on its last bytes) must not stall that one.
+    const current = () => connection.serves(handlers);
     return {
-      abort: () => connection.abort(),
-      pause: () => socket.pause(),
-      resume: () => socket.resume(),
+      abort: () => {
+        if (current()) connection.abort();
+      },
+      pause: () => {
+        if (current()) socket.pause();
+      },
+      resume: () => {
+        if (current()) socket.resume();
+      },
     };
   }
 
@@ -221,6 +235,9 @@ export class Upstreams {
       return;
     }
     connection.idleSince = this.now();
+    // Reading again if its last answer ended paused (a slow client): an idle connection must see
+    // its server close it, and the next request's answer must flow.
+    connection.socket.resume();
     // An idle connection does not keep the process alive.
     connection.socket.unref();
     list.push(connection);
