@@ -1,27 +1,10 @@
-export { addressProblem } from "./addresses.js";
+// Everything of core.ts (what needs no database), and the store, API keys, field values,
+// throttling, pages and tickets, which load the database drivers.
+
 export { ApiKeyVerifier, type ApiKeyVerifierOptions, createUser, issueApiKey } from "./api-keys.js";
-export { type Config, ConfigError, knownVariables, loadConfig } from "./config.js";
-export {
-  AuthTypeMismatchError,
-  type CredentialKind,
-  CredentialsUnavailableError,
-  callFor,
-  UnknownUserError,
-} from "./credential-errors.js";
-export {
-  type Clock,
-  CREDENTIALS_WAIT_MS,
-  clockOf,
-  DeadlineExceededError,
-  HOP_MARGIN_MS,
-  type Hop,
-  hops,
-  withDeadline,
-} from "./deadline.js";
+export * from "./core.js";
 export { formValues, readFieldValues, saveFieldValues } from "./field-values.js";
-export { MCP_METHODS, mcpCorsHeaders, mcpPreflightHeaders } from "./mcp-cors.js";
 export { openStore, type Store } from "./open-store.js";
-export { crossOriginProblem, originsOf, type RequestOrigin } from "./origin.js";
 export { flowPageHeaders, pageHeaders } from "./page-headers.js";
 export {
   accountLabel,
@@ -35,16 +18,6 @@ export {
   signInFirstPage,
   wrongAccountPage,
 } from "./pages.js";
-export {
-  CONTEXT_HEADER,
-  type ContextProblem,
-  isRuntimeSecret,
-  MAX_CONTEXT_TTL_MS,
-  mintContext,
-  type RequestContext,
-  readContext,
-  runtimeSecretFor,
-} from "./request-context.js";
 export { safeLocalPath, safeReturnUrl } from "./return-url.js";
 export { type Limit, Throttle, type Verdict } from "./throttle.js";
 export {
@@ -55,4 +28,3 @@ export {
   type Ticket,
   useTicketOnce,
 } from "./tickets.js";
-export { TtlCache } from "./ttl-cache.js";
