@@ -24,14 +24,15 @@ export function replyToRequests(
   fallbackStatus: number,
   headers: Record<string, string> = {},
 ): void {
-  const ids = requestIds(body);
+  const parsed = parse(body);
+  const ids = requestIds(parsed);
   if (ids.length === 0) {
     reply(res, fallbackStatus, error.code, error.message, headers);
     return;
   }
   const answers = ids.map((id) => ({ jsonrpc: "2.0", id, error }));
   res.writeHead(200, { "content-type": "application/json", ...headers });
-  res.end(JSON.stringify(answers.length === 1 && !isBatch(body) ? answers[0] : answers));
+  res.end(JSON.stringify(answers.length === 1 && !Array.isArray(parsed) ? answers[0] : answers));
 }
 
 function parse(body: Buffer | undefined): unknown {
@@ -44,10 +45,7 @@ function parse(body: Buffer | undefined): unknown {
   }
 }
 
-const isBatch = (body: Buffer | undefined) => Array.isArray(parse(body));
-
-function requestIds(body: Buffer | undefined): Array<string | number> {
-  const parsed = parse(body);
+function requestIds(parsed: unknown): Array<string | number> {
   const messages = Array.isArray(parsed) ? parsed : [parsed];
   return messages.flatMap((message) => {
     const { id, method } = (message ?? {}) as { id?: unknown; method?: unknown };
