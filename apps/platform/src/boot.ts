@@ -60,11 +60,16 @@ export function assembleServices(parts: ServiceParts): Services {
   const deployed = new DeployedConfigs(database.db, runner);
   const providers = new HostedProviders(runner, vault, deployed, clock);
   const cache = cacheTtlMs === undefined ? {} : { cacheTtlMs };
-  const broker = new Broker({
+  const broker: Broker = new Broker({
     db: database.db,
     vault,
     log,
-    provider: providers.lookup,
+    // A proxied server's provider is built and called by the platform; a hosted one lives in its
+    // server's process.
+    provider: (name, serverId, call) =>
+      proxied.has(serverId)
+        ? proxied.provider(serverId, name)
+        : providers.lookup(name, serverId, call),
     callbackUrl: `${publicUrl}/auth/callback`,
     clock,
     ...(cacheTtlMs === undefined ? {} : { grantCacheTtlMs: cacheTtlMs }),
@@ -78,6 +83,13 @@ export function assembleServices(parts: ServiceParts): Services {
     link: (purpose, ticket, server) =>
       `${publicUrl}/auth/${purpose === "connect" ? "start" : "form"}/${server.name}?ticket=${ticket}`,
     now,
+  });
+  const proxied: ProxiedProcesses = new ProxiedProcesses({
+    runner,
+    resolver,
+    log,
+    now,
+    ...parts.proxied,
   });
   return {
     database,
@@ -98,7 +110,7 @@ export function assembleServices(parts: ServiceParts): Services {
     deployed,
     broker,
     resolver,
-    proxied: new ProxiedProcesses({ runner, resolver, log, now, ...parts.proxied }),
+    proxied,
     clients:
       parts.clients ??
       createClientRegistry({

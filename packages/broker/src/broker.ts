@@ -1,6 +1,6 @@
 import { connections, type Id } from "@gumstack/db";
 import { TtlCache } from "@gumstack/runtime";
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import {
   Authorizations,
   type BeginInput,
@@ -8,7 +8,7 @@ import {
   type CallbackInput,
   type Completed,
 } from "./authorize.js";
-import { type AccessGrant, grantOf } from "./connection-store.js";
+import { type AccessGrant, type ConnectionRow, grantOf } from "./connection-store.js";
 import {
   type ConnectionSummary,
   type Disconnected,
@@ -26,6 +26,12 @@ export interface AccessRequest {
   provider: string;
   /** A particular account; otherwise the user's most recently connected active one. */
   connectionId?: Id<"connection">;
+  /**
+   * Servers whose users' connections are to the same provider app as this server's (the same
+   * client, so its tokens refresh there too): a user with no connection of this server's is
+   * served their newest active one of these, and is not asked to connect again.
+   */
+  sharedWith?: readonly Id<"server">[];
   /**
    * When the caller stops waiting (ms since the epoch): a refresh gives up by then, with
    * DeadlineExceededError. A fresh token is served whatever the deadline.
@@ -125,7 +131,7 @@ export class Broker {
   }
 
   private async readGrant(request: AccessRequest): Promise<AccessGrant> {
-    const { db, vault } = this.options;
+    const { db } = this.options;
     const [row] =
       request.connectionId === undefined
         ? await this.newestConnection.execute({
@@ -143,10 +149,37 @@ export class Broker {
                 eq(connections.serverId, request.serverId),
               ),
             );
-    if (!row) throw new ConnectionRequiredError(request.provider, "not_connected");
+    // Its own connection first; one needing re-authorization gives way to a shared active one.
+    const found = row?.status === "active" ? row : ((await this.sharedConnection(request)) ?? row);
+    if (!found) throw new ConnectionRequiredError(request.provider, "not_connected");
+    return this.usable(found, request.deadline);
+  }
+
+  /** The user's newest active connection of `sharedWith`'s servers, for the same provider. */
+  private async sharedConnection(request: AccessRequest): Promise<ConnectionRow | undefined> {
+    const others = request.sharedWith?.filter((id) => id !== request.serverId) ?? [];
+    if (request.connectionId !== undefined || others.length === 0) return undefined;
+    const [row] = await this.options.db
+      .select()
+      .from(connections)
+      .where(
+        and(
+          eq(connections.userId, request.userId),
+          inArray(connections.serverId, others),
+          eq(connections.provider, request.provider),
+          eq(connections.status, "active"),
+        ),
+      )
+      .orderBy(desc(connections.connectedAt))
+      .limit(1);
+    return row;
+  }
+
+  private async usable(row: ConnectionRow, deadline: number | undefined): Promise<AccessGrant> {
+    const { vault } = this.options;
     if (row.status !== "active") throw new ConnectionRequiredError(row.provider, "needs_reauth");
     if (this.refresher.isFresh(row)) return grantOf(vault, row);
-    return this.refresher.refresh(row, request.deadline);
+    return this.refresher.refresh(row, deadline);
   }
 }
 

@@ -116,4 +116,42 @@ describe("parseProxiedConfig", () => {
   ])("refuses %s, naming the field", (_what, input, message) => {
     expect(problemsOf(input)).toMatch(message);
   });
+
+  describe("auth oauth", () => {
+    const oauth = {
+      ...github,
+      env: { GITHUB_PERSONAL_ACCESS_TOKEN: "${oauth.access_token}" },
+      auth: { type: "oauth", provider: "github", scopes: ["repo"] },
+    };
+
+    it("reads a catalog provider, a per-user server sharing its users' connections", () => {
+      expect(parseProxiedConfig(oauth)).toMatchObject({
+        perUser: true,
+        auth: { type: "oauth", provider: "github", scopes: ["repo"], connection: "shared" },
+      });
+      const own = { ...oauth, auth: { ...oauth.auth, connection: "own" } };
+      expect(parseProxiedConfig(own).auth).toMatchObject({ connection: "own" });
+    });
+
+    it.each([
+      ["no provider", { ...oauth, auth: { type: "oauth" } }, /auth\.provider/],
+      [
+        "a provider outside the catalog",
+        { ...oauth, auth: { type: "oauth", provider: "acme" } },
+        /auth\.provider: must be a provider of the catalog: github, /,
+      ],
+      [
+        "an unknown connection option",
+        { ...oauth, auth: { ...oauth.auth, connection: "mine" } },
+        /auth\.connection/,
+      ],
+      [
+        "no value using the connection",
+        { ...oauth, env: { TOKEN: "fixed" } },
+        /auth\.type: oauth, but no env, args or headers value uses \$\{oauth\.access_token\}/,
+      ],
+    ])("refuses %s, naming the field", (_what, input, message) => {
+      expect(problemsOf(input)).toMatch(message);
+    });
+  });
 });

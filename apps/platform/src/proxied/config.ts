@@ -1,3 +1,4 @@
+import { providerNames } from "@gumstack/providers";
 import {
   authConfigSchema,
   configError,
@@ -26,6 +27,13 @@ import { type Known, Template, TemplateError } from "./templates.js";
  *   transport: streamable-http       # or sse (the 2024-11-05 transport)
  *   headers: { Authorization: "Bearer ${MCP_API_KEY}" }
  *   auth: { type: none, env: [MCP_API_KEY] }
+ *
+ *   name: github
+ *   kind: stdio
+ *   command: npx
+ *   args: ["-y", "@modelcontextprotocol/server-github"]
+ *   env: { GITHUB_PERSONAL_ACCESS_TOKEN: "${oauth.access_token}" }
+ *   auth: { type: oauth, provider: github, scopes: [repo] }   # a provider of the catalog
  *
  * Every value in env, args and headers is a template (templates.ts), checked here against what
  * the server declares: an operator variable must be listed in `auth.env` (mode none), a cred
@@ -72,10 +80,32 @@ const headerNameProblem = (name: string) => {
   return null;
 };
 
+const [oauthAuth, credAuth, noneAuth] = authConfigSchema.options;
+
+/**
+ * The auth modes of a proxied server. `oauth` names a provider of the catalog
+ * (packages/providers), which the platform builds from the server's variables (GITHUB_CLIENT_ID,
+ * GITHUB_CLIENT_SECRET...): there is no code of the server's own to register one.
+ */
+const proxiedAuthSchema = z.discriminatedUnion("type", [
+  oauthAuth.extend({
+    provider: z.string().refine((name) => providerNames.includes(name), {
+      message: `must be a provider of the catalog: ${providerNames.join(", ")}`,
+    }),
+    /**
+     * `shared` (default): a user who connected this provider's app for another server is not
+     * asked again here; `own`: this server asks each user for a connection of its own.
+     */
+    connection: z.enum(["shared", "own"]).default("shared"),
+  }),
+  credAuth,
+  noneAuth,
+]);
+
 const common = {
   name: serverName,
   description: z.string().max(1_000).default(""),
-  auth: authConfigSchema,
+  auth: proxiedAuthSchema,
   tools: z
     .object({
       /** Names or globs (`*`); empty: every tool. */
@@ -177,6 +207,13 @@ export function parseProxiedConfig(input: unknown, source = "the server config")
       problems.push(`  ${error.message}`);
     }
   }
+  const usesOAuth = [...templates.values()].some((t) =>
+    t.references.some((ref) => ref.source === "oauth" || ref.source === "oauth-extra"),
+  );
+  if (config.auth.type === "oauth" && !usesOAuth)
+    problems.push(
+      `  auth.type: oauth, but no env, args or headers value uses \${oauth.access_token}: the connection would reach nothing`,
+    );
   if (problems.length > 0)
     throw new ServerConfigError(`${source} is invalid:\n${problems.join("\n")}`);
   const perUser = [...templates.values()].some((template) => template.perUser);

@@ -1,16 +1,21 @@
 import { newId } from "@gumstack/db";
+import { ProviderConfigError } from "@gumstack/providers";
+import { describeProvider } from "@gumstack/runtime/internal-api";
 import type { Services } from "../env.js";
 import { DeploymentFailedError } from "../runner/index.js";
 import { platformEnvOf, readVariables, recordDeployment } from "../servers/deploy.js";
 import { deployedConfigOf } from "../servers/deployed-config.js";
 import type { ServerRow } from "../servers/owned-server.js";
 import type { ProxiedFolder } from "../servers/server-folder.js";
+import { type ProxiedProvider, proxiedProvider } from "./provider.js";
 
 /**
  * Deploys a proxied server (stdio or remote): checks that every operator variable its templates
  * name is set, hands it to the proxied processes (a shared server starts now; a per-user one
  * starts per user on first call, and every running one is replaced before its next call) and
  * records the deployment, whose configuration is what the credential form and the resolver read.
+ * An `oauth` server's provider is built here from the catalog and the server's variables: one
+ * that is not set stops the deploy, naming it.
  */
 export async function deployProxied(
   services: Services,
@@ -29,6 +34,13 @@ export async function deployProxied(
       [],
     );
   }
+  let oauth: ProxiedProvider | undefined;
+  try {
+    oauth = proxiedProvider(config, env);
+  } catch (error) {
+    if (!(error instanceof ProviderConfigError)) throw error;
+    throw new DeploymentFailedError(deploymentId, error.message, []);
+  }
   await services.proxied.deployed({
     serverId: server.id,
     name: server.name,
@@ -38,13 +50,15 @@ export async function deployProxied(
     variables: env,
     platformEnv: platformEnvOf(services, server.id),
     allowPrivateUrls: services.proxied.allowPrivateUrls,
+    ...(oauth ? { oauth } : {}),
   });
   await recordDeployment(services.database.db, {
     id: deploymentId,
     serverId: server.id,
     envVersion,
     config: deployedConfigOf(config),
-    provider: null,
+    // What the connect route and the credential resolver read, as for a hosted server.
+    provider: oauth ? describeProvider(oauth.provider) : null,
   });
   return undefined;
 }

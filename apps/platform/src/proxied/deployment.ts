@@ -4,6 +4,7 @@ import { type Id, newId } from "@gumstack/db";
 import { BRIDGE_ENTRY, PROXY_ENV, type ProxySpec } from "@gumstack/sdk";
 import type { DeploymentSpec } from "../runner/index.js";
 import type { ProxiedConfig } from "./config.js";
+import type { ProxiedProvider } from "./provider.js";
 import type { Values } from "./templates.js";
 
 // packages/sdk, from its src/bridge/main.ts (or dist/bridge/main.js).
@@ -27,6 +28,8 @@ export interface ProxiedDeployment {
   platformEnv: Readonly<Record<string, string>>;
   /** A remote server may be on loopback or a private network (GUMSTACK_PROXIED_ALLOW_PRIVATE_URLS). */
   allowPrivateUrls: boolean;
+  /** `oauth`: the provider the platform connects this server's users with. */
+  oauth?: ProxiedProvider;
 }
 
 /** What one process of the server runs with, and a digest of it to tell when it changed. */

@@ -1,5 +1,9 @@
 import type { CredentialResolver } from "@gumstack/broker";
+import type { Id } from "@gumstack/db";
 import type { Logger } from "@gumstack/log";
+import type { AuthProvider } from "@gumstack/oauth";
+import { CredentialsUnavailableError } from "@gumstack/runtime";
+import type { OAuthAnswer } from "@gumstack/runtime/internal-api";
 import {
   DeploymentFailedError,
   type Lease,
@@ -99,6 +103,29 @@ export class ProxiedProcesses {
     return this.servers.has(serverId);
   }
 
+  /**
+   * The broker's provider for a proxied `oauth` server: the one its deployment built, if it is
+   * still called `name`; undefined when it no longer is (the connection is then not refreshed).
+   */
+  provider(serverId: string, name: string): AuthProvider | undefined {
+    const provider = this.servers.get(serverId)?.oauth?.provider;
+    return provider?.name === name ? provider : undefined;
+  }
+
+  /**
+   * The other servers whose users' connections serve this one: deployed here with the same
+   * provider app, and neither asking for its own connection.
+   */
+  sharedWith(serverId: string): Id<"server">[] {
+    const oauth = this.servers.get(serverId)?.oauth;
+    if (!oauth || oauth.own) return [];
+    return [...this.servers.values()].flatMap((other) =>
+      other.serverId !== serverId && other.oauth?.app === oauth.app && !other.oauth.own
+        ? [other.serverId]
+        : [],
+    );
+  }
+
   /** Whether the server runs one process per caller. */
   perUser(serverId: string): boolean {
     return this.servers.get(serverId)?.config.perUser === true;
@@ -130,10 +157,16 @@ export class ProxiedProcesses {
     ]);
   }
 
-  /** The user's values changed here (a form saved or cleared): read them before the next call. */
+  /**
+   * The user's values changed here (a form saved or cleared, an account connected or
+   * disconnected): read them before the next call, here and on every server sharing the
+   * connection.
+   */
   changed(serverId: string, userId: string): void {
-    const process = this.processes.get(keyOf(serverId, userId));
-    if (process) process.checkedAt = 0;
+    for (const id of [serverId, ...this.sharedWith(serverId)]) {
+      const process = this.processes.get(keyOf(id, userId));
+      if (process) process.checkedAt = 0;
+    }
   }
 
   /**
@@ -231,6 +264,7 @@ export class ProxiedProcesses {
   ): Promise<Refused | undefined> {
     const checkedAt = this.o.now();
     const values = await this.valuesOf(deployment, process.userId);
+    if ("unavailable" in values) return values;
     if ("authRequired" in values) {
       // Nothing runs for a caller who has never given their values: nothing to list or cap.
       if (process.fingerprint === undefined) this.processes.delete(process.key);
@@ -275,26 +309,39 @@ export class ProxiedProcesses {
     return undefined;
   }
 
-  private async valuesOf(
-    deployment: ProxiedDeployment,
-    userId: string,
-  ): Promise<Values | { authRequired: { url: string; message: string } }> {
+  private async valuesOf(deployment: ProxiedDeployment, userId: string): Promise<Values | Refused> {
     const { auth } = deployment.config;
-    if (auth.type !== "cred") return { env: deployment.variables };
-    const answer = await this.o.resolver.resolve({
-      userId,
-      server: { id: deployment.serverId, name: deployment.name, auth },
-      kind: "cred",
-    });
-    if (answer.status === "auth_required") {
-      return {
-        authRequired: {
-          url: answer.url,
-          message: `${deployment.name} needs your credentials first: open ${answer.url}, then call again`,
-        },
-      };
+    const { serverId: id, name, variables: env } = deployment;
+    if (auth.type === "none") return { env };
+    if (auth.type === "cred") {
+      const answer = await this.o.resolver.resolve({
+        userId,
+        server: { id, name, auth },
+        kind: "cred",
+      });
+      if (answer.status === "auth_required")
+        return authRequired(answer.url, `${name} needs your credentials first`);
+      return { env, cred: answer.credentials.values };
     }
-    return { env: deployment.variables, cred: answer.credentials.values };
+    // A token near its expiry is refreshed here, before the process is (re)started with it: a
+    // new token is a new fingerprint, so the process is replaced before the next call.
+    let answer: OAuthAnswer;
+    try {
+      answer = await this.o.resolver.resolve({
+        userId,
+        server: { id, name, auth: { type: "oauth", provider: auth.provider } },
+        kind: "oauth",
+        sharedWith: this.sharedWith(id),
+      });
+    } catch (error) {
+      // The provider could not refresh the token now; the user's connection stays as it is.
+      if (!(error instanceof CredentialsUnavailableError)) throw error;
+      return { unavailable: `${name}: ${error.message}`, retryAfterSeconds: RETRY_AFTER_SECONDS };
+    }
+    if (answer.status === "auth_required")
+      return authRequired(answer.url, `${name} needs you to connect your ${auth.provider} account`);
+    const { access_token, extras } = answer.credentials;
+    return { env, oauth: { accessToken: access_token, extras } };
   }
 
   /** Over a cap: the least recently used idle process goes; undefined once there is room. */
@@ -368,3 +415,7 @@ export class ProxiedProcesses {
 }
 
 const keyOf = (serverId: string, userId: string) => `${serverId}/${userId}`;
+
+const authRequired = (url: string, what: string) => ({
+  authRequired: { url, message: `${what}: open ${url}, then call again` },
+});

@@ -95,7 +95,10 @@ export function registerOAuthFlow(app: Hono<AppEnv>) {
     return finishConnection(c, broker, log, {
       signedInAs: session?.user.id ?? null,
       accountOf: (userId) => accountLabel(database.db, userId),
-      connected: ({ userId, serverId }) => tellServerCompleted(c.var, serverId, userId),
+      connected: ({ userId, serverId }) => {
+        c.var.proxied.changed(serverId, userId);
+        return tellServerCompleted(c.var, serverId, userId);
+      },
     });
   });
 }

@@ -45,6 +45,8 @@ export function registerConnections(app: Hono<AppEnv>) {
         })
       : undefined;
     if (!done) throw new ApiError("not_found", `connection: no connection ${id} of yours here`);
+    // A proxied server's process of this user holds the token: replaced before its next call.
+    c.var.proxied.changed(server.id, c.var.session.user.id);
     return c.json(done);
   });
 }

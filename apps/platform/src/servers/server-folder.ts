@@ -56,11 +56,6 @@ export function readServerFolder(folderOrFile: string): ServerFolder {
     const kind = (document as { kind?: unknown } | null)?.kind;
     if (kind === "stdio" || kind === "remote") {
       const config = parseProxiedConfig(document, file);
-      if (config.auth.type === "oauth") {
-        throw new ServerFolderError(
-          `${file}: auth type oauth is not served for proxied servers yet (none and cred are)`,
-        );
-      }
       return { kind: config.kind, path, file, config };
     }
     if (kind !== undefined && kind !== "hosted")

@@ -65,6 +65,7 @@ export class CredentialResolver {
         serverId: request.server.id,
         provider,
         ...(request.deadline === undefined ? {} : { deadline: request.deadline }),
+        ...(request.sharedWith === undefined ? {} : { sharedWith: request.sharedWith }),
       });
       return { status: "ok", credentials: credentialsOf(grant) };
     } catch (error) {

@@ -34,6 +34,8 @@ export interface CredentialRequest<K extends CredentialKind = CredentialKind> {
   kind: K;
   /** When the caller stops waiting (ms since the epoch); a refresh gives up by then. */
   deadline?: number;
+  /** oauth: servers on the same provider app, whose connections serve here too (AccessRequest). */
+  sharedWith?: readonly Id<"server">[];
 }
 
 export type LinkPurpose = "connect" | "form";
