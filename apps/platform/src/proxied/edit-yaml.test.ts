@@ -27,13 +27,13 @@ describe("updateYaml", () => {
 name: github
 kind: stdio
 command: npx # installs it on first start
-args: [ "-y", "@modelcontextprotocol/server-github", --read-only ]
+args: ["-y", "@modelcontextprotocol/server-github", --read-only]
 env:
   # each user's own
   GITHUB_TOKEN: "\${cred.token}"
   LOG_LEVEL: debug # quiet
 tools:
-  deny: [ "delete_*" ]
+  deny: ["delete_*"]
 idleMinutes: 30
 `);
   });

@@ -19,7 +19,8 @@ export function updateYaml(text: string, updates: Readonly<Record<string, unknow
     if (value === undefined) document.delete(key);
     else assign(document, [key], value);
   }
-  const updated = document.toString();
+  // As people write YAML: `[a, b]` without inner spaces, and no long line folded anew.
+  const updated = document.toString({ flowCollectionPadding: false, lineWidth: 0 });
   // What is written must read back as asked: an anchor shared with another key, say, would
   // carry a change to both. Refused rather than written wrong.
   const wanted = { ...(parseDocument(text).toJS() as Record<string, unknown>) };
