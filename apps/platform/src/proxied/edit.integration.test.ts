@@ -308,6 +308,11 @@ describe(`editing a proxied server's configuration [${testDriver}]`, () => {
     }
     const unknown = await as(admin, "GET", "/api/servers/no-such-server/config");
     expect(unknown.status).toBe(404);
+    // Another admin's server is as unknown as a missing one.
+    const otherAdmin = await platform.signUpAdmin("other-admin@example.com");
+    const notTheirs = await as(otherAdmin, "GET", `/api/servers/${NAME}/config`);
+    expect(notTheirs.status).toBe(404);
+    expect(((await notTheirs.json()) as ErrorBody).error.code).toBe("not_found");
     await platform.serverOf(admin, "hosted-one");
     const hosted = await as(admin, "GET", "/api/servers/hosted-one/config");
     expect(hosted.status).toBe(409);
