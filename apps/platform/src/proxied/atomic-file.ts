@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { chmod, open, realpath, rename, rm, stat } from "node:fs/promises";
+import { chmod, chown, open, realpath, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
 /** A file's contents, and the version they are: what a later write must still find there. */
@@ -34,11 +34,11 @@ const NOT_WRITABLE = new Set(["EACCES", "EPERM", "EROFS"]);
 
 /**
  * Replaces `path` with `text` all at once: written to a file beside it, flushed, given the
- * original's permissions, then renamed over it, so a reader (a deploy, a crash mid-way) sees the
+ * original's permissions (and owner, when running as root), then renamed over it, so a reader (a deploy, a crash mid-way) sees the
  * old file or the new one, never part of either.
  */
 export async function writeAtomically(path: string, text: string): Promise<void> {
-  const { mode } = await stat(path);
+  const { mode, uid, gid } = await stat(path);
   const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}`);
   try {
     const handle = await open(temporary, "wx", mode & 0o777);
@@ -48,8 +48,10 @@ export async function writeAtomically(path: string, text: string): Promise<void>
     } finally {
       await handle.close();
     }
-    // open's mode is filtered by the umask: set exactly what the original had.
+    // open's mode is filtered by the umask: set exactly what the original had. Only root can
+    // give a file away, and a platform running as root must not take the operator's file.
     await chmod(temporary, mode & 0o7777);
+    if (process.getuid?.() === 0) await chown(temporary, uid, gid);
     await rename(temporary, path);
   } catch (error) {
     await rm(temporary, { force: true });

@@ -45,6 +45,18 @@ idleMinutes: 30
       args: ["-y"],
       maxProcesses: 5,
     });
+    expect(text).toBe(`# The team's GitHub server.
+name: github
+kind: stdio
+args: ["-y"]
+env:
+  # each user's own
+  GITHUB_TOKEN: "\${cred.token}"
+tools:
+  deny: ["delete_*"]
+idleMinutes: 10
+maxProcesses: 5
+`);
     expect(parse(text)).toEqual({
       name: "github",
       kind: "stdio",
@@ -56,6 +68,27 @@ idleMinutes: 30
     });
     expect(text).toContain("# each user's own");
     expect(text).not.toContain("LOG_LEVEL");
+  });
+
+  it("keeps every byte of what did not change, whatever its spacing", () => {
+    const file = `---
+# header
+name: vendor
+auth: { type: none }     # padded flow map
+args: ["-y",   "x"]
+idleMinutes: 10
+
+# closing words
+`;
+    expect(updateYaml(file, { idleMinutes: 11, maxProcesses: 3, args: undefined })).toBe(`---
+# header
+name: vendor
+auth: { type: none }     # padded flow map
+idleMinutes: 11
+maxProcesses: 3
+
+# closing words
+`);
   });
 
   it("writes a value of another type as a new node, not inside the old one's quotes", () => {

@@ -12,7 +12,13 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoRoot, testDriver } from "@gumstack/db/testing";
-import { connectClient, freePort, textOf } from "@gumstack/sdk/testing";
+import {
+  connectClient,
+  freePort,
+  type GuardedServer,
+  startGuardedServer,
+  textOf,
+} from "@gumstack/sdk/testing";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callOver, type SignedIn, type TestPlatform, testPlatform } from "../testing/api-client.js";
@@ -325,5 +331,97 @@ describe(`editing a proxied server's configuration [${testDriver}]`, () => {
       config: {},
     });
     expect(put.status).toBe(409);
+  });
+});
+
+/**
+ * A remote server's configuration: its literal header masked, kept by a save (the remote server
+ * still receives it), and the dashboard's form for it, which never carries the header's value.
+ */
+describe(`editing a proxied remote server's configuration [${testDriver}]`, () => {
+  const TOKEN = "remote-literal-token-5150";
+  let platform: TestPlatform;
+  let url: string;
+  let admin: SignedIn;
+  let guarded: GuardedServer;
+  let file: string;
+  let key = "";
+  const cleanups: Array<() => Promise<unknown>> = [];
+
+  beforeAll(async () => {
+    const folder = mkdtempSync(join(tmpdir(), "gumstack-config-remote-"));
+    cleanups.push(async () => rmSync(folder, { recursive: true, force: true }));
+    guarded = await startGuardedServer({ token: TOKEN });
+    cleanups.push(() => guarded.stop());
+    file = join(folder, "vendor.yaml");
+    writeFileSync(
+      file,
+      `name: vendor
+kind: remote
+url: ${guarded.url}
+headers:
+  Authorization: "Bearer ${TOKEN}"   # a literal: write-only
+auth: { type: none }
+startSeconds: 10
+`,
+    );
+    url = `http://127.0.0.1:${await freePort()}`;
+    platform = await testPlatform({ publicUrl: url, proxied: { allowPrivateUrls: true } });
+    cleanups.push(
+      () => platform.close(),
+      async () => platform.services.proxied.close(),
+      () => platform.services.runner.close(),
+    );
+    cleanups.push(await platform.listen());
+    admin = await platform.signUpAdmin("admin@example.com");
+    const registered = await callOver(url, admin, "POST", "/api/servers", { path: file });
+    expect(await registered.json()).toMatchObject({ kind: "remote", problem: null });
+    const created = await callOver(url, admin, "POST", "/api/keys", { name: "mcp" });
+    key = ((await created.json()) as { key: string }).key;
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  });
+
+  it("masks the literal header, keeps it through a save, and the remote server still gets it", async () => {
+    const read = await callOver(url, admin, "GET", "/api/servers/vendor/config");
+    const text = await read.text();
+    expect(text).not.toContain(TOKEN);
+    const { version, config } = JSON.parse(text) as ConfigBody;
+    expect(config).toMatchObject({
+      kind: "remote",
+      url: guarded.url,
+      transport: "streamable-http",
+      headers: { Authorization: { set: true } },
+      timeoutSeconds: 60,
+    });
+    const saved = await callOver(url, admin, "PUT", "/api/servers/vendor/config", {
+      version,
+      config: { ...config, timeoutSeconds: 30, tools: { ...config.tools, deny: ["sleep"] } },
+    });
+    expect(saved.status).toBe(200);
+    expect(readFileSync(file, "utf8")).toContain(`Authorization: "Bearer ${TOKEN}"   # a literal`);
+
+    const seen = guarded.seen.length;
+    const client = await connectClient(url, key, "/mcp/vendor");
+    try {
+      expect((await client.listTools()).tools.map((tool) => tool.name)).toEqual(["echo"]);
+    } finally {
+      await client.close();
+    }
+    const after = guarded.seen.slice(seen);
+    expect(after.length).toBeGreaterThan(0);
+    for (const headers of after) expect(headers.authorization).toBe(`Bearer ${TOKEN}`);
+  }, 60_000);
+
+  it("gives the dashboard's form the header as set, never its value", async () => {
+    const page = await platform.call("GET", "/servers/vendor/config", { as: admin });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).not.toContain(TOKEN);
+    expect(html).toContain("set — leave empty to keep");
+    expect(html).toContain('<select id="cfg-transport" name="transport"');
+    expect(html).toContain('value="30"');
   });
 });
