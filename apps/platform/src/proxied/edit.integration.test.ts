@@ -6,6 +6,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
@@ -167,6 +168,7 @@ describe(`editing a proxied server's configuration [${testDriver}]`, () => {
 
   it("saves a change, keeping a masked value, and the running server gets both", async () => {
     expect(await tools()).toContain("get-sum");
+    chmodSync(file, 0o640);
     const { version, config } = await read();
     const response = await save(version, {
       ...config,
@@ -188,6 +190,8 @@ describe(`editing a proxied server's configuration [${testDriver}]`, () => {
         "tools:\n  allow: []\n  deny:\n    - get-sum\n  prefix: false\n",
       ),
     );
+    // Replaced by a new file, with the old one's permissions.
+    expect(statSync(file).mode & 0o777).toBe(0o640);
     // Deployed: the gateway no longer lists the denied tool; the process has the kept value.
     expect(await tools()).not.toContain("get-sum");
     const env = await envOfProcess();
