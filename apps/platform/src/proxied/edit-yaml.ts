@@ -122,8 +122,10 @@ function entryText(edited: Document, key: string): string {
   map.commentBefore = null;
   single.commentBefore = null;
   single.comment = null;
-  single.directives.docStart = null;
-  single.directives.docEnd = false;
+  if (single.directives) {
+    single.directives.docStart = null;
+    single.directives.docEnd = false;
+  }
   return single.toString(STYLE);
 }
 
