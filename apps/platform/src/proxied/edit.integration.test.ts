@@ -187,7 +187,7 @@ describe(`editing a proxied server's configuration [${testDriver}]`, () => {
     // Only what changed is written: the literal and the comments stay as they were.
     expect(bytes()).toBe(
       FILE.replace("server-everything, shared", "server-everything, without get-sum").concat(
-        "tools:\n  allow: []\n  deny:\n    - get-sum\n  prefix: false\n",
+        "tools:\n  deny:\n    - get-sum\n",
       ),
     );
     // Replaced by a new file, with the old one's permissions.

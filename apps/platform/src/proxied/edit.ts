@@ -267,7 +267,7 @@ export function saveConfig(
     }
     if (problems.length > 0 || next === undefined) throw invalid(problems);
 
-    const updates = changedFields(previous, next, kept.config);
+    const updates = changedFields(previous, next, kept.config, stored);
     if (Object.keys(updates).length === 0)
       return { ...editable(server, file.path, file.text, next), changed: false };
     let text: string;
@@ -298,13 +298,15 @@ function editable(server: ServerRow, path: string, text: string, config: Proxied
 }
 
 /**
- * The top-level fields whose parsed value changes, with the value to write: as given (defaults
- * are not written out), `undefined` to take the field out of the file.
+ * The top-level fields whose parsed value changes, with the value to write: as given,
+ * `undefined` to take the field out of the file. A field the file did not have is written
+ * without the parts that are its defaults anyway (`tools: { deny: [x] }`, not all three).
  */
 function changedFields(
   previous: ProxiedConfig,
   next: ProxiedConfig,
   given: Readonly<Record<string, unknown>>,
+  stored: Readonly<Record<string, unknown>>,
 ): Record<string, unknown> {
   const updates: Record<string, unknown> = {};
   const keys = new Set([...Object.keys(previous), ...Object.keys(next)]);
@@ -313,10 +315,20 @@ function changedFields(
   for (const key of keys) {
     const before = (previous as Record<string, unknown>)[key];
     const after = (next as Record<string, unknown>)[key];
-    if (!isDeepStrictEqual(before, after)) updates[key] = given[key];
+    if (isDeepStrictEqual(before, after)) continue;
+    const value = given[key];
+    updates[key] =
+      !Object.hasOwn(stored, key) && isRecord(value) && isRecord(before)
+        ? Object.fromEntries(
+            Object.entries(value).filter(([part, v]) => !isDeepStrictEqual(v, before[part])),
+          )
+        : value;
   }
   return updates;
 }
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 async function write(path: string, text: string): Promise<void> {
   try {
