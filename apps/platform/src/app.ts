@@ -37,6 +37,7 @@ import { registerInternalCredentials } from "./routes/internal-credentials.js";
 import { registerInvites } from "./routes/invites.js";
 import { registerMe } from "./routes/me.js";
 import { registerServerActivity } from "./routes/server-activity.js";
+import { registerServerConfig } from "./routes/server-config.js";
 import { registerServerDeploy } from "./routes/server-deploy.js";
 import { registerServerGet } from "./routes/server-get.js";
 import { registerServerProcesses } from "./routes/server-processes.js";
@@ -112,6 +113,7 @@ export function createApp(services: Services): Hono<AppEnv> {
   registerServerRemove(app);
   registerServerProcesses(app);
   registerServerDeploy(app);
+  registerServerConfig(app);
   registerServerActivity(app);
   registerEnvList(app);
   registerEnvPut(app);

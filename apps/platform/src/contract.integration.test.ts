@@ -166,6 +166,20 @@ const routes: RouteContract[] = [
     concrete: "/api/servers/{server}",
     owned: true,
   },
+  // A proxied server's configuration: admins only (it says what runs here), on their own servers.
+  {
+    method: "GET",
+    path: "/api/servers/:server/config",
+    concrete: "/api/servers/{server}/config",
+    admin: true,
+  },
+  {
+    method: "PUT",
+    path: "/api/servers/:server/config",
+    concrete: "/api/servers/{server}/config",
+    admin: true,
+    bad: { body: { version: 42, config: {} }, field: "version" },
+  },
   // A proxied server's per-user processes: its owner's to see and stop.
   {
     method: "GET",

@@ -16,6 +16,15 @@ export const errorStatus = {
   csrf_failed: 403,
   conflict: 409,
   auth_type_fixed: 409,
+  // Editing a proxied server's configuration (routes/server-config.ts).
+  not_proxied: 409,
+  kind_fixed: 409,
+  name_fixed: 409,
+  config_read_only: 409,
+  config_not_editable: 409,
+  version_mismatch: 412,
+  invalid_config: 422,
+  deploy_failed: 422,
   invalid_invite: 400,
   unsupported_media_type: 415,
   too_many_requests: 429,
@@ -23,25 +32,42 @@ export const errorStatus = {
 
 export type ErrorCode = keyof typeof errorStatus;
 
+/** One problem of a refused body, at its field (`env.TOKEN`, `args[2]`), for a form to show there. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
 export class ApiError extends Error {
   override readonly name = "ApiError";
   /** Sent as `Retry-After` (a 429 or 503 says when to come back). */
   readonly retryAfterSeconds: number | undefined;
   /** For deadline_exceeded: the hop that gave up, sent along so the caller can say so. */
   readonly hop: Hop | undefined;
+  /** Each problem at its field, sent along (as `fields`) when the message names several. */
+  readonly fields: readonly FieldProblem[] | undefined;
 
   constructor(
     readonly code: ErrorCode,
     message: string,
-    options?: { cause?: unknown; retryAfterSeconds?: number; hop?: Hop },
+    options?: {
+      cause?: unknown;
+      retryAfterSeconds?: number;
+      hop?: Hop;
+      fields?: readonly FieldProblem[];
+    },
   ) {
     super(message, options);
     this.retryAfterSeconds = options?.retryAfterSeconds;
     this.hop = options?.hop;
+    this.fields = options?.fields;
   }
 }
 
-/** Every error leaves as `{ error: { code, message, requestId } }`; an unexpected one says no more. */
+/**
+ * Every error leaves as `{ error: { code, message, requestId } }`, with `hop` or `fields` when it
+ * has them; an unexpected one says no more.
+ */
 export function onError(error: Error, c: Context<AppEnv>) {
   const requestId = c.get("requestId");
   if (error instanceof ApiError) {
@@ -55,8 +81,9 @@ export function onError(error: Error, c: Context<AppEnv>) {
     if (c.req.path.startsWith("/auth/"))
       return c.html(errorPage("Cannot continue", error.message), errorStatus[error.code]);
     const hop = error.hop === undefined ? {} : { hop: error.hop };
+    const fields = error.fields === undefined ? {} : { fields: error.fields };
     return c.json(
-      { error: { code: error.code, message: error.message, requestId, ...hop } },
+      { error: { code: error.code, message: error.message, requestId, ...hop, ...fields } },
       errorStatus[error.code],
     );
   }

@@ -9,6 +9,8 @@ export class ApiFailure extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Each problem at its field, when the API said so (a configuration refused, say). */
+    readonly fields: ReadonlyArray<{ field: string; message: string }> = [],
   ) {
     super(message);
   }
@@ -77,12 +79,23 @@ export function apiFor(app: Hono<AppEnv>, c: Context<AppEnv>): Api {
   };
 }
 
-const errorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+const errorBody = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    fields: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  }),
+});
 
 /** The `{ error: { code, message } }` of a failed answer, narrowed from unknown. */
 export async function failureOf(response: Response): Promise<ApiFailure> {
   const parsed = errorBody.safeParse(await response.json().catch(() => undefined));
   return parsed.success
-    ? new ApiFailure(response.status, parsed.data.error.code, parsed.data.error.message)
+    ? new ApiFailure(
+        response.status,
+        parsed.data.error.code,
+        parsed.data.error.message,
+        parsed.data.error.fields,
+      )
     : new ApiFailure(response.status, "unknown", `the API answered ${response.status}`);
 }

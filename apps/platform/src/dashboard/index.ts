@@ -3,6 +3,7 @@ import type { AppEnv } from "../env.js";
 import { registerAccountPage } from "./account-page.js";
 import { registerActivityPage } from "./activity-page.js";
 import { registerAssets } from "./assets.js";
+import { registerConfigPage } from "./config-page.js";
 import { registerConnectedAppsPage } from "./connected-apps-page.js";
 import { registerDeploymentsPage } from "./deployments-page.js";
 import { registerEnvPage } from "./env-page.js";
@@ -29,6 +30,7 @@ export function registerDashboard(app: Hono<AppEnv>) {
   registerServersPage(app);
   registerServerPage(app);
   registerEnvPage(app);
+  registerConfigPage(app);
   registerDeploymentsPage(app);
   registerProcessesPage(app);
   registerRemovePage(app);

@@ -3,7 +3,7 @@ import type { JSX } from "hono/jsx/jsx-runtime";
 import { type Api, ApiFailure } from "./api.js";
 import { CsrfField, Layout } from "./components/index.js";
 import { type PageContext, sendPage } from "./respond.js";
-import { type ServerListItem, serverList, serverListItem } from "./shapes.js";
+import { type Me, type ServerListItem, serverList, serverListItem } from "./shapes.js";
 
 export const serverPath = (name: string) => `/servers/${encodeURIComponent(name)}`;
 export const apiServerPath = (name: string) => `/api/servers/${encodeURIComponent(name)}`;
@@ -36,13 +36,13 @@ export const isPerUser = (server: ServerListItem) => server.status === "per_user
 export const processCount = (count: number) =>
   count === 1 ? "1 process running" : `${count} processes running`;
 
-type Tab = "overview" | "env" | "deployments" | "processes" | "activity";
+type Tab = "overview" | "env" | "config" | "deployments" | "processes" | "activity";
 
 interface TabInfo {
   label: string;
   path: string;
   /** Whether this server's page has the tab for this user. */
-  shown: (server: ServerListItem) => boolean;
+  shown: (server: ServerListItem, me: Me) => boolean;
   banner: boolean;
 }
 
@@ -53,6 +53,13 @@ const owner = (server: ServerListItem) => server.owned;
 const tabs: Record<Tab, TabInfo> = {
   overview: { label: "Overview", path: "", shown: everyone, banner: true },
   env: { label: "Environment", path: "/env", shown: owner, banner: true },
+  // A proxied server's file, edited by an admin (what it says runs on this machine).
+  config: {
+    label: "Configuration",
+    path: "/config",
+    shown: (server, me) => server.owned && me.user.isAdmin && server.kind !== "hosted",
+    banner: true,
+  },
   deployments: { label: "Deployments", path: "/deployments", shown: owner, banner: true },
   processes: {
     label: "Processes",
@@ -62,11 +69,19 @@ const tabs: Record<Tab, TabInfo> = {
   },
   activity: { label: "Activity", path: "/activity", shown: owner, banner: false },
 };
-const tabOrder: Tab[] = ["overview", "env", "deployments", "processes", "activity"];
+const tabOrder: Tab[] = ["overview", "env", "config", "deployments", "processes", "activity"];
 
-export function ServerTabs({ server, current }: { server: ServerListItem; current: Tab }) {
+export function ServerTabs({
+  server,
+  me,
+  current,
+}: {
+  server: ServerListItem;
+  me: Me;
+  current: Tab;
+}) {
   const base = serverPath(server.name);
-  const shown = tabOrder.filter((tab) => tabs[tab].shown(server));
+  const shown = tabOrder.filter((tab) => tabs[tab].shown(server, me));
   return (
     <nav class="tabs" aria-label={server.name}>
       <ul>
@@ -128,7 +143,7 @@ export function sendServerPage(
   return sendPage(
     c,
     <Layout title={title} me={me} section="servers" notice={c.req.query("notice")}>
-      <ServerTabs server={server} current={tab} />
+      <ServerTabs server={server} me={me} current={tab} />
       {banner ? <RedeployBanner server={server} csrf={me.csrfToken} back={here} /> : null}
       {content}
     </Layout>,

@@ -1,3 +1,4 @@
+import { authConfigSchema } from "@gumstack/sdk";
 import { z } from "zod";
 import type * as Answers from "../routes/answers.js";
 
@@ -252,4 +253,49 @@ export type Invite = Answers.InviteListAnswer["invites"][number];
 export const createdInvite: Shape<Answers.CreatedInviteAnswer> = z.object({
   ...invite,
   url: z.string(),
+});
+
+/** A literal env or header value: only that it is set, never what it is. */
+const maskedValue = z.object({ set: z.literal(true) });
+const shownValues = z.record(z.string(), z.union([z.string(), maskedValue]));
+const configCommon = {
+  name: z.string(),
+  description: z.string(),
+  auth: authConfigSchema,
+  tools: z.object({ allow: z.array(z.string()), deny: z.array(z.string()), prefix: z.boolean() }),
+  idleMinutes: z.number(),
+  startSeconds: z.number(),
+  maxProcesses: z.number(),
+};
+const configFields = {
+  server: z.string(),
+  file: z.string(),
+  version: z.string(),
+  config: z.discriminatedUnion("kind", [
+    z.object({
+      ...configCommon,
+      kind: z.literal("stdio"),
+      command: z.string(),
+      args: z.array(z.string()),
+      env: shownValues,
+      cwd: z.string().nullable(),
+    }),
+    z.object({
+      ...configCommon,
+      kind: z.literal("remote"),
+      url: z.string(),
+      transport: z.enum(["streamable-http", "sse"]),
+      headers: shownValues,
+      timeoutSeconds: z.number(),
+    }),
+  ]),
+};
+/** GET /api/servers/:server/config: a proxied server's configuration, literal values masked. */
+export const configAnswer: Shape<Answers.ConfigAnswer> = z.object(configFields);
+export type ConfigAnswer = Answers.ConfigAnswer;
+export type ShownConfig = Answers.ConfigAnswer["config"];
+/** PUT …/config: the same, as saved, and whether anything changed. */
+export const savedConfig: Shape<Answers.SavedConfigAnswer> = z.object({
+  ...configFields,
+  changed: z.boolean(),
 });

@@ -10,6 +10,7 @@ export type { EnvListAnswer } from "./env-list.js";
 export type { CreatedInviteAnswer, InviteListAnswer } from "./invites.js";
 export type { MeAnswer } from "./me.js";
 export type { ActivityAnswer } from "./server-activity.js";
+export type { ConfigAnswer, SavedConfigAnswer } from "./server-config.js";
 export type { ServerAnswer } from "./server-get.js";
 export type { ProcessListAnswer } from "./server-processes.js";
 export type { ToolListAnswer } from "./server-tools.js";

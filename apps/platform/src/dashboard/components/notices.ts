@@ -15,6 +15,8 @@ export const notices = {
   "invite-revoked": "Invitation withdrawn.",
   "process-stopped": "Process stopped: that user's next call starts a new one.",
   "process-gone": "That process had already stopped: the list shows what runs now.",
+  "config-saved": "Configuration saved and deployed.",
+  "config-unchanged": "Nothing changed: the file already says this.",
   "server-removed": "Server removed, with its variables, deployments and users' saved values.",
 } as const;
 export type Notice = keyof typeof notices;
