@@ -1,7 +1,7 @@
 import type { BackoffOptions } from "./backoff.js";
 import type { ClientAuthMethod } from "./client-auth.js";
 import { ProviderResponseError } from "./errors.js";
-import { oauthRequest } from "./http.js";
+import { type OAuthRequestOptions, oauthRequest } from "./http.js";
 import { isJsonObject, type JsonObject, nonEmptyString } from "./json.js";
 
 /** What an OpenID Provider's configuration document says that we use. */
@@ -32,13 +32,31 @@ export async function discoverEndpoints(
   options: DiscoveryRequestOptions = {},
 ): Promise<DiscoveredEndpoints> {
   const url = `${issuer.replace(/\/+$/, "")}/.well-known/openid-configuration`;
-  const request: Parameters<typeof oauthRequest>[1] = { method: "GET" };
+  const { status, body } = await oauthRequest(url, discoveryRequest(options));
+  return readEndpoints(checkIssuerDocument(url, issuer, status, body), status);
+}
+
+/** A GET with the caller's timeout, retries, backoff, signal and fetch. */
+export function discoveryRequest(options: DiscoveryRequestOptions): OAuthRequestOptions {
+  const request: OAuthRequestOptions = { method: "GET" };
   if (options.timeoutMs !== undefined) request.timeoutMs = options.timeoutMs;
   if (options.attempts !== undefined) request.attempts = options.attempts;
   if (options.backoff !== undefined) request.backoff = options.backoff;
   if (options.signal !== undefined) request.signal = options.signal;
   if (options.fetch !== undefined) request.fetch = options.fetch;
-  const { status, body } = await oauthRequest(url, request);
+  return request;
+}
+
+/**
+ * The body of a metadata document read at `url`, once it is a JSON object naming `issuer`
+ * exactly (OIDC Discovery §4.3, RFC 8414 §3.3).
+ */
+export function checkIssuerDocument(
+  url: string,
+  issuer: string,
+  status: number,
+  body: unknown,
+): JsonObject {
   if (!isJsonObject(body)) {
     throw new ProviderResponseError(`discovery document at ${url} is not a JSON object`, status);
   }
@@ -49,6 +67,11 @@ export async function discoverEndpoints(
       status,
     );
   }
+  return body;
+}
+
+/** The endpoints a checked discovery document names, each a URL. */
+export function readEndpoints(body: JsonObject, status: number): DiscoveredEndpoints {
   const endpoints: DiscoveredEndpoints = {
     authorizationEndpoint: requiredUrl(body, "authorization_endpoint", status),
     tokenEndpoint: requiredUrl(body, "token_endpoint", status),
@@ -70,7 +93,7 @@ function requiredUrl(body: JsonObject, key: string, status: number): string {
   return value;
 }
 
-function optionalUrl(body: JsonObject, key: string, status: number): string | undefined {
+export function optionalUrl(body: JsonObject, key: string, status: number): string | undefined {
   if (body[key] === undefined || body[key] === null) return undefined;
   const value = nonEmptyString(body[key]);
   if (value === undefined || !URL.canParse(value)) {
@@ -80,7 +103,7 @@ function optionalUrl(body: JsonObject, key: string, status: number): string | un
 }
 
 /** Basic when listed (it is the default when the member is absent, §3), else post if listed. */
-function pickClientAuth(methods: unknown): ClientAuthMethod | undefined {
+export function pickClientAuth(methods: unknown): ClientAuthMethod | undefined {
   if (!Array.isArray(methods)) return undefined;
   if (methods.includes("client_secret_basic")) return "basic";
   if (methods.includes("client_secret_post")) return "post";

@@ -1,7 +1,7 @@
 import { type BackoffOptions, backoffDelay, parseRetryAfter, sleep } from "./backoff.js";
 import { ProviderUnavailableError } from "./errors.js";
 import { buildRequest, describeRequest } from "./http-request.js";
-import { type OAuthResponse, readResponse } from "./read-response.js";
+import { type OAuthResponse, passResponse, readResponse } from "./read-response.js";
 import { isUnsentFailure } from "./unsent-failure.js";
 
 export type { OAuthResponse } from "./read-response.js";
@@ -32,6 +32,13 @@ export interface OAuthRequestOptions {
   backoff?: BackoffOptions;
   /** A longer Retry-After than this is not waited for: the call fails now. Default 5 s. */
   maxRetryAfterMs?: number;
+  /**
+   * Final statuses the caller reads itself instead of getting an error: metadata discovery
+   * moves on to the next well-known URI on a 404, the MCP probe wants its 401's
+   * WWW-Authenticate. Such an answer is returned with its body parsed when it is JSON, else
+   * undefined. 429 and 5xx are still retried first.
+   */
+  returnStatus?: (status: number) => boolean;
   /** For tests; the global fetch otherwise. */
   fetch?: typeof fetch;
 }
@@ -97,6 +104,9 @@ async function attemptOnce(
       error: new ProviderUnavailableError(`${where} ${why}`, undefined, { cause: error }),
       retryable: idempotent || isUnsentFailure(error),
     };
+  }
+  if (options.returnStatus?.(response.status) === true) {
+    return passResponse(response.status, response.headers, text);
   }
   return readResponse(response.status, response.headers, text, where);
 }

@@ -10,6 +10,11 @@ export interface AuthorizationUrlOptions {
 
 export interface ExchangeOptions {
   codeVerifier?: string;
+  /**
+   * The `iss` of the authorization response (RFC 9207), when the callback had one. A provider
+   * that knows its issuer refuses a code that names another (a mix-up attack).
+   */
+  issuer?: string;
 }
 
 export interface TokenResponse {

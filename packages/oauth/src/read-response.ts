@@ -1,6 +1,7 @@
 import { OAuthError, ProviderResponseError } from "./errors.js";
 import { isJsonObject } from "./json.js";
 import { throwIfOAuthError } from "./token-response.js";
+import { parseBearerChallenge } from "./www-authenticate.js";
 
 export interface OAuthResponse {
   status: number;
@@ -28,7 +29,8 @@ export function readResponse(
     return { status, headers, body };
   }
   if (isJsonObject(body)) throwIfOAuthError(body, status);
-  const bearerError = parseBearerError(headers.get("www-authenticate"));
+  // RFC 6750 §3: resource servers (userinfo) report errors in WWW-Authenticate, not the body.
+  const bearerError = parseBearerChallenge(headers.get("www-authenticate"))?.error;
   if (bearerError !== undefined) throw new OAuthError(bearerError, undefined, status);
   if (body === NOT_JSON) throw notJson(where, status, headers);
   throw new ProviderResponseError(`${where} answered ${status} without an OAuth error`, status);
@@ -54,8 +56,11 @@ function notJson(where: string, status: number, headers: Headers): ProviderRespo
   return new ProviderResponseError(`${where} answered ${status} with ${type}, not JSON`, status);
 }
 
-/** RFC 6750 §3: resource servers (userinfo) report errors in WWW-Authenticate, not the body. */
-function parseBearerError(header: string | null): string | undefined {
-  if (header === null || !/^\s*bearer\b/i.test(header)) return undefined;
-  return /\berror="([^"]+)"/i.exec(header)?.[1];
+/**
+ * An answer the caller handles itself whatever its status (see `returnStatus` in http.ts): the
+ * body is parsed JSON when it is JSON, else undefined.
+ */
+export function passResponse(status: number, headers: Headers, text: string): OAuthResponse {
+  const body = parseJson(text);
+  return { status, headers, body: body === NOT_JSON ? undefined : body };
 }

@@ -4,6 +4,7 @@ import { browseToCallback } from "./browser.js";
 import { createInteractionRoutes } from "./interactions.js";
 import { loadOidcProvider } from "./load-oidc-provider.js";
 import { providerConfiguration } from "./provider-configuration.js";
+import { type ResourceRequest, recordRequests } from "./request-log.js";
 import { countTokenRequests, type TokenRequestCounts } from "./token-counter.js";
 
 export interface TestAuthServerOptions {
@@ -23,6 +24,19 @@ export interface TestAuthServerOptions {
   requirePkce?: boolean;
   /** A new refresh token on every refresh; reusing an old one revokes the grant. Default true. */
   rotateRefreshTokens?: boolean;
+  /**
+   * RFC 7591 dynamic client registration at `/reg`, open to anyone (no initial access token), as
+   * MCP servers' authorization servers run it. Registered clients sign ID tokens with ES256 too.
+   * Default false.
+   */
+  registration?: boolean;
+  /**
+   * RFC 8707 resource indicators: a request naming an http(s) `resource` gets a JWT access token
+   * (ES256, verifiable with the server's JWKS) whose `aud` is that resource and whose scopes are
+   * those of `scopes` it asked for; it is refused at userinfo, as oidc-provider refuses every
+   * token with an audience. Default false: opaque tokens for userinfo only.
+   */
+  resourceIndicators?: boolean;
 }
 
 export interface AuthorizeOptions {
@@ -37,6 +51,10 @@ export interface TestAuthServer {
   readonly clientSecret: string;
   /** Token-endpoint requests seen so far, by grant type, successful or not. */
   counts(): TokenRequestCounts;
+  /** The `resource` of every authorization and token request so far, in order. */
+  resourceRequests(): ResourceRequest[];
+  /** Dynamic registration requests so far, successful or not. */
+  registrations(): number;
   /**
    * Signs `account` in and consents, over HTTP, as a browser would. Returns the redirect back to
    * the client, with `code` and `state` (or `error`).
@@ -65,6 +83,7 @@ export async function startTestAuthServer(options: TestAuthServerOptions): Promi
   const clientSecret = randomBytes(32).toString("base64url");
   const provider = new Provider(issuer, providerConfiguration(options, CLIENT_ID, clientSecret));
   const counts = countTokenRequests(provider);
+  const log = recordRequests(provider);
   const grants = new Map<string, Set<string>>();
   const interactions = createInteractionRoutes(provider, (accountId, grantId) => {
     grants.set(accountId, (grants.get(accountId) ?? new Set()).add(grantId));
@@ -79,6 +98,8 @@ export async function startTestAuthServer(options: TestAuthServerOptions): Promi
     clientId: CLIENT_ID,
     clientSecret,
     counts,
+    resourceRequests: log.resourceRequests,
+    registrations: log.registrations,
     authorize: (authorizationUrl, { account }) =>
       browseToCallback(authorizationUrl, {
         account,

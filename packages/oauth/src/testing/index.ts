@@ -4,6 +4,8 @@ export {
   type TestAuthServer,
   type TestAuthServerOptions,
 } from "./auth-server.js";
+export { type MemoryRegistrations, memoryRegistrations } from "./memory-registrations.js";
+export type { ResourceRequest } from "./request-log.js";
 export {
   type RecordedRequest,
   type Responder,

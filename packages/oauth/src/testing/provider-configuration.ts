@@ -1,5 +1,5 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import type { Configuration } from "oidc-provider";
+import type { Configuration, ResourceServer } from "oidc-provider";
 import type { TestAuthServerOptions } from "./auth-server.js";
 import { createMemoryAdapter } from "./memory-adapter.js";
 
@@ -45,7 +45,15 @@ export function providerConfiguration(
         allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId,
       },
       userinfo: { enabled: true },
+      ...(options.registration === true ? { registration: { enabled: true } } : {}),
+      ...(options.resourceIndicators === true
+        ? { resourceIndicators: resourceIndicators(options) }
+        : {}),
     },
+    // What a registered client does not say; the static client says it itself.
+    ...(options.registration === true
+      ? { clientDefaults: { id_token_signed_response_alg: "ES256" } }
+      : {}),
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     pkce: { required: () => options.requirePkce ?? true },
     // The default issues refresh tokens only for offline_access, which oidc-provider drops unless
@@ -68,5 +76,24 @@ export function providerConfiguration(
       accountId: sub,
       claims: () => ({ sub, preferred_username: sub, name: sub, ...accounts[sub] }),
     }),
+  };
+}
+
+type ResourceIndicators = NonNullable<NonNullable<Configuration["features"]>["resourceIndicators"]>;
+
+/** Any http(s) resource is a resource server here; its tokens are JWTs for that audience. */
+function resourceIndicators(options: TestAuthServerOptions): ResourceIndicators {
+  return {
+    enabled: true,
+    getResourceServerInfo: (_ctx, resourceIndicator): ResourceServer => {
+      if (!/^https?:\/\//.test(resourceIndicator)) throw new Error("not an http(s) resource");
+      return {
+        scope: (options.scopes ?? []).join(" "),
+        audience: resourceIndicator,
+        accessTokenTTL: options.accessTokenTtl ?? 3600,
+        accessTokenFormat: "jwt",
+        jwt: { sign: { alg: "ES256" } },
+      };
+    },
   };
 }

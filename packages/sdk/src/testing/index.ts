@@ -14,3 +14,8 @@ export {
   openConnectLink,
   textOf,
 } from "./host-harness.js";
+export {
+  type OAuthGuardedServer,
+  type OAuthGuardedServerOptions,
+  startOAuthGuardedServer,
+} from "./oauth-guarded-server.js";
