@@ -1,5 +1,12 @@
 import type { AnyPgColumn, PgTable } from "drizzle-orm/pg-core";
-import { connections, credentials, envVars, mcpTokens, oauthStates } from "./schema/index.js";
+import {
+  connections,
+  credentials,
+  envVars,
+  mcpTokens,
+  oauthStates,
+  upstreamClients,
+} from "./schema/index.js";
 
 /**
  * A column that holds vault envelopes. The vault binds every ciphertext to its table, row id and
@@ -20,4 +27,5 @@ export const encryptedColumns: readonly EncryptedColumn[] = [
   { table: envVars, id: envVars.id, value: envVars.value },
   // A rotated refresh token's successor pair, for its few seconds of grace.
   { table: mcpTokens, id: mcpTokens.id, value: mcpTokens.successor },
+  { table: upstreamClients, id: upstreamClients.id, value: upstreamClients.clientSecret },
 ];

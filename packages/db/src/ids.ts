@@ -18,6 +18,7 @@ export const idPrefixes = {
   mcpGrant: "mgr",
   mcpCode: "mcd",
   mcpToken: "mtk",
+  upstreamClient: "upc",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -1,5 +1,5 @@
-import { authConfigSchema } from "@gumstack/sdk";
 import { z } from "zod";
+import { proxiedAuthSchema } from "../proxied/config.js";
 import type * as Answers from "../routes/answers.js";
 
 // Each API answer the dashboard reads is parsed here, at the boundary (the API is JSON over the
@@ -261,7 +261,7 @@ const shownValues = z.record(z.string(), z.union([z.string(), maskedValue]));
 const configCommon = {
   name: z.string(),
   description: z.string(),
-  auth: authConfigSchema,
+  auth: proxiedAuthSchema,
   tools: z.object({ allow: z.array(z.string()), deny: z.array(z.string()), prefix: z.boolean() }),
   idleMinutes: z.number(),
   startSeconds: z.number(),

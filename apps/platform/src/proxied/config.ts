@@ -82,15 +82,19 @@ const headerNameProblem = (name: string) => {
 
 const [oauthAuth, credAuth, noneAuth] = authConfigSchema.options;
 
+/** A remote server's own MCP authorization, run per user by the platform (proxied/provider.ts). */
+export const MCP_PROVIDER = "mcp";
+
 /**
  * The auth modes of a proxied server. `oauth` names a provider of the catalog
  * (packages/providers), which the platform builds from the server's variables (GITHUB_CLIENT_ID,
- * GITHUB_CLIENT_SECRET...): there is no code of the server's own to register one.
+ * GITHUB_CLIENT_SECRET...): there is no code of the server's own to register one. Or, for a
+ * remote server, `mcp`: the server's own authorization server, found through its metadata.
  */
-const proxiedAuthSchema = z.discriminatedUnion("type", [
+export const proxiedAuthSchema = z.discriminatedUnion("type", [
   oauthAuth.extend({
-    provider: z.string().refine((name) => providerNames.includes(name), {
-      message: `must be a provider of the catalog: ${providerNames.join(", ")}`,
+    provider: z.string().refine((name) => name === MCP_PROVIDER || providerNames.includes(name), {
+      message: `must be ${MCP_PROVIDER} (a remote server's own authorization) or a provider of the catalog: ${providerNames.join(", ")}`,
     }),
     /**
      * `shared` (default): a user who connected this provider's app for another server is not
@@ -175,6 +179,11 @@ export function parseProxiedConfig(input: unknown, source = "the server config")
   const parsed = proxiedSchema.safeParse(input);
   if (!parsed.success) throw configError(parsed.error, source);
   const config = parsed.data;
+  const ownAuthorization = config.auth.type === "oauth" && config.auth.provider === MCP_PROVIDER;
+  if (ownAuthorization && config.kind !== "remote")
+    throw new ServerConfigError(
+      `${source} is invalid:\n  auth.provider: ${MCP_PROVIDER} is a remote server's own authorization; a stdio server names a provider of the catalog`,
+    );
   const templated: Array<[string, string]> =
     config.kind === "stdio"
       ? [
@@ -210,12 +219,25 @@ export function parseProxiedConfig(input: unknown, source = "the server config")
   const usesOAuth = [...templates.values()].some((t) =>
     t.references.some((ref) => ref.source === "oauth" || ref.source === "oauth-extra"),
   );
-  if (config.auth.type === "oauth" && !usesOAuth)
+  // A remote server's own authorization gets the token as MCP says (bearerHeaderOf), unnamed.
+  if (config.auth.type === "oauth" && !usesOAuth && !ownAuthorization)
     problems.push(
       `  auth.type: oauth, but no env, args or headers value uses \${oauth.access_token}: the connection would reach nothing`,
     );
   if (problems.length > 0)
     throw new ServerConfigError(`${source} is invalid:\n${problems.join("\n")}`);
-  const perUser = [...templates.values()].some((template) => template.perUser);
+  const perUser = ownAuthorization || [...templates.values()].some((template) => template.perUser);
   return { ...config, templates, perUser };
+}
+
+/**
+ * The header a remote server with its own authorization (`auth.provider: mcp`) gets the
+ * caller's token in: `Authorization: Bearer …` (MCP authorization, RFC 6750), unless its
+ * configuration names an Authorization header of its own. Undefined for every other server.
+ */
+export function bearerHeaderOf(config: ProxiedConfig): string | undefined {
+  if (config.kind !== "remote" || config.auth.type !== "oauth") return undefined;
+  if (config.auth.provider !== MCP_PROVIDER) return undefined;
+  const named = Object.keys(config.headers).some((h) => h.toLowerCase() === "authorization");
+  return named ? undefined : "Authorization";
 }

@@ -36,7 +36,13 @@ export async function deployProxied(
   }
   let oauth: ProxiedProvider | undefined;
   try {
-    oauth = proxiedProvider(config, env);
+    oauth = proxiedProvider(config, env, {
+      db: services.database.db,
+      vault: services.vault,
+      serverId: server.id,
+      callbackUrl: `${services.publicUrl}/auth/callback`,
+      allowPrivateUrls: services.proxied.allowPrivateUrls,
+    });
   } catch (error) {
     if (!(error instanceof ProviderConfigError)) throw error;
     throw new DeploymentFailedError(deploymentId, error.message, []);

@@ -3,9 +3,9 @@ import { dirname, resolve } from "node:path";
 import { type Id, newId } from "@gumstack/db";
 import { BRIDGE_ENTRY, PROXY_ENV, type ProxySpec } from "@gumstack/sdk";
 import type { DeploymentSpec } from "../runner/index.js";
-import type { ProxiedConfig } from "./config.js";
+import { bearerHeaderOf, type ProxiedConfig } from "./config.js";
 import type { ProxiedProvider } from "./provider.js";
-import type { Values } from "./templates.js";
+import { TemplateError, type Values } from "./templates.js";
 
 // packages/sdk, from its src/bridge/main.ts (or dist/bridge/main.js).
 const BRIDGE_PACKAGE = resolve(dirname(BRIDGE_ENTRY), "../..");
@@ -80,7 +80,7 @@ export function bridgeLaunch(
       name: config.name,
       url: expand("url"),
       transport: config.transport,
-      headers: expandAll("headers", config.headers),
+      headers: { ...expandAll("headers", config.headers), ...bearerOf(config, values) },
       timeoutSeconds: config.timeoutSeconds,
       allowPrivate: deployment.allowPrivateUrls,
       tools: config.tools,
@@ -105,4 +105,13 @@ export function bridgeLaunch(
       mounts: { readOnly: [BRIDGE_PACKAGE] },
     },
   };
+}
+
+/** A remote server's own authorization: the caller's token, as a bearer (bearerHeaderOf). */
+function bearerOf(config: ProxiedConfig, values: Values): Record<string, string> {
+  const header = bearerHeaderOf(config);
+  if (header === undefined) return {};
+  if (values.oauth === undefined)
+    throw new TemplateError(`headers.${header}`, "the caller has no connection to the server");
+  return { [header]: `Bearer ${values.oauth.accessToken}` };
 }

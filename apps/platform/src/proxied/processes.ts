@@ -137,7 +137,9 @@ export class ProxiedProcesses {
    */
   async deployed(deployment: ProxiedDeployment): Promise<void> {
     const perUser = deployment.config.perUser;
+    const previous = this.servers.get(deployment.serverId);
     this.servers.set(deployment.serverId, deployment);
+    if (previous?.oauth !== deployment.oauth) this.closeProvider(previous);
     if (!perUser) {
       const launch = bridgeLaunch(deployment, deployment.serverId, { env: deployment.variables });
       await this.o.runner.deploy(launch.spec);
@@ -150,6 +152,7 @@ export class ProxiedProcesses {
 
   /** A server removed: nothing of it runs any more. */
   async removed(serverId: string): Promise<void> {
+    this.closeProvider(this.servers.get(serverId));
     this.servers.delete(serverId);
     await Promise.all([
       this.o.runner.stop(serverId),
@@ -252,6 +255,16 @@ export class ProxiedProcesses {
 
   close(): void {
     clearInterval(this.sweeper);
+    for (const deployment of this.servers.values()) this.closeProvider(deployment);
+  }
+
+  /** A provider no deployment uses any more: what it holds open goes (in the background). */
+  private closeProvider(deployment: ProxiedDeployment | undefined): void {
+    deployment?.oauth
+      ?.close()
+      .catch((error: unknown) =>
+        this.o.log.warn("closing a proxied server's provider failed", { error }),
+      );
   }
 
   /**

@@ -18,6 +18,7 @@ export { rateLimits } from "./rate-limits.js";
 export { type AuthType, servers } from "./servers.js";
 export { sessions } from "./sessions.js";
 export { type ToolCallOutcome, toolCalls } from "./tool-calls.js";
+export { upstreamClients } from "./upstream-clients.js";
 export { usedTickets } from "./used-tickets.js";
 export { users } from "./users.js";
 export { vaultCanaries } from "./vault-canaries.js";

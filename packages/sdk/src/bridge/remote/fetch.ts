@@ -24,42 +24,55 @@ export interface RemoteFetch {
 }
 
 /**
- * The fetch the SDK's client transports get for a remote server. DNS is answered inside the
- * connection (undici's `connect.lookup`), so the address checked is the address dialled: a name
- * that answers differently a moment later (DNS rebinding) cannot slip a private address in. An
- * IP in the URL is checked before the connection, as the socket never looks it up. Redirects
- * are refused, and any status that is not a success is thrown as a RemoteStatusError before its
- * body is read, so no error message ever holds what the server answered.
+ * A fetch that connects only to public addresses (unless `allowPrivate`) and never follows a
+ * redirect (a 3xx is answered as it is). DNS is answered inside the connection (undici's
+ * `connect.lookup`), so the address checked is the address dialled: a name that answers
+ * differently a moment later (DNS rebinding) cannot slip a private address in. An IP in the URL
+ * is checked before the connection, as the socket never looks it up. A refused address or a
+ * failed connection is thrown as AddressRefusedError or RemoteConnectError. What else calls a
+ * URL a remote server chose (its authorization server's metadata, registration, tokens) uses it.
  */
-export function remoteFetch(o: RemoteFetchOptions): RemoteFetch {
+export function addressCheckedFetch(o: RemoteFetchOptions): RemoteFetch {
   const agent = new Agent({
     connect: o.allowPrivate ? {} : { lookup: checkedLookup },
     headersTimeout: o.headersTimeoutMs,
     // An event stream may be quiet for as long as nothing happens.
     bodyTimeout: 0,
   });
-  const guarded: FetchLike = async (input, init) => {
+  const checked: FetchLike = async (input, init) => {
     const url = new URL(input instanceof URL ? input.href : String(input));
     if (!o.allowPrivate) checkLiteral(url);
-    const method = init?.method ?? "GET";
-    let response: Awaited<ReturnType<typeof undiciFetch>>;
     try {
-      response = await undiciFetch(url, {
+      const response = await undiciFetch(url, {
         ...(init as Parameters<typeof undiciFetch>[1]),
         redirect: "manual",
         dispatcher: agent,
       });
+      return response as unknown as Response;
     } catch (error) {
       throw connectFailure(error);
     }
-    const failure = statusFailure(response.status, method, response.headers);
+  };
+  return { fetch: checked, close: () => agent.close() };
+}
+
+/**
+ * The fetch the SDK's client transports get for a remote server: addressCheckedFetch, with any
+ * status that is not a success thrown as a RemoteStatusError before its body is read, so no
+ * error message ever holds what the server answered.
+ */
+export function remoteFetch(o: RemoteFetchOptions): RemoteFetch {
+  const checked = addressCheckedFetch(o);
+  const guarded: FetchLike = async (input, init) => {
+    const response = await checked.fetch(input, init);
+    const failure = statusFailure(response.status, init?.method ?? "GET", response.headers);
     if (failure) {
       await response.body?.cancel().catch(() => undefined);
       throw failure;
     }
-    return response as unknown as Response;
+    return response;
   };
-  return { fetch: guarded, close: () => agent.close() };
+  return { fetch: guarded, close: checked.close };
 }
 
 /** Every answer checked, not only the first: which one the socket would pick is not ours. */
