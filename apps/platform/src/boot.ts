@@ -87,6 +87,7 @@ export function assembleServices(parts: ServiceParts): Services {
   const proxied: ProxiedProcesses = new ProxiedProcesses({
     runner,
     resolver,
+    broker,
     log,
     now,
     ...parts.proxied,

@@ -130,6 +130,41 @@ export class Broker {
     return grant;
   }
 
+  /**
+   * Where `grant`'s token was sent refused it (401 or 403) although it looked fresh: revoked at
+   * the provider, or cut short. The first time (`retry`), it is marked expired, so the next
+   * accessToken() refreshes it; when the token a refresh just gave is refused too, the
+   * connection needs the user to authorize again. Only this token's row is touched: one that
+   * another process refreshed meanwhile is left alone.
+   */
+  async tokenRefused(
+    request: Pick<AccessRequest, "userId" | "serverId" | "provider">,
+    grant: Pick<AccessGrant, "connectionId" | "accessToken">,
+    retry: boolean,
+  ): Promise<void> {
+    const { db, vault, now, log } = this.options;
+    this.grants.delete(grantKey(request));
+    const [row] = await db.select().from(connections).where(eq(connections.id, grant.connectionId));
+    if (!row || row.userId !== request.userId) return;
+    if (grantOf(vault, row).accessToken !== grant.accessToken) return;
+    const change = retry
+      ? { expiresAt: new Date(now()) }
+      : {
+          status: "needs_reauth" as const,
+          lastError: "the server refused a freshly refreshed token",
+        };
+    await db
+      .update(connections)
+      .set({ ...change, updatedAt: new Date(now()) })
+      .where(and(eq(connections.id, row.id), eq(connections.tokenVersion, row.tokenVersion)));
+    if (!retry)
+      log.warn("connection needs to be authorized again", {
+        connectionId: row.id,
+        provider: row.provider,
+        reason: "its token was refused where it was sent",
+      });
+  }
+
   private async readGrant(request: AccessRequest): Promise<AccessGrant> {
     const { db } = this.options;
     const [row] =

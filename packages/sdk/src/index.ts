@@ -21,6 +21,7 @@ export {
 /** The bridge of proxied servers (stdio, remote): what the platform's runner starts, its contract. */
 export {
   BRIDGE_ENTRY,
+  CREDENTIALS_REFUSED_EXIT,
   MAX_TOOL_NAME_LENGTH,
   PROXY_ENV,
   type ProxySpec,

@@ -138,7 +138,7 @@ describe("parseProxiedConfig", () => {
       [
         "a provider outside the catalog",
         { ...oauth, auth: { type: "oauth", provider: "acme" } },
-        /auth\.provider: must be a provider of the catalog: github, /,
+        /auth\.provider: must be mcp \(a remote server.s own authorization\) or a provider of the catalog: github, /,
       ],
       [
         "an unknown connection option",

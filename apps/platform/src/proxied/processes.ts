@@ -1,9 +1,10 @@
-import type { CredentialResolver } from "@gumstack/broker";
+import type { Broker, CredentialResolver } from "@gumstack/broker";
 import type { Id } from "@gumstack/db";
 import type { Logger } from "@gumstack/log";
 import type { AuthProvider } from "@gumstack/oauth";
 import { CredentialsUnavailableError } from "@gumstack/runtime";
 import type { OAuthAnswer } from "@gumstack/runtime/internal-api";
+import { CREDENTIALS_REFUSED_EXIT } from "@gumstack/sdk";
 import {
   DeploymentFailedError,
   type Lease,
@@ -40,6 +41,8 @@ export interface ProcessInfo {
 export interface ProxiedOptions {
   runner: Runner;
   resolver: CredentialResolver;
+  /** Told when a remote server refuses a caller's token (tokenRefused). */
+  broker: Broker;
   log: Logger;
   now: () => number;
   /** Per-user processes on this platform at most, across servers (default 100). */
@@ -274,6 +277,7 @@ export class ProxiedProcesses {
   private async ensure(
     deployment: ProxiedDeployment,
     process: UserProcess,
+    retried = false,
   ): Promise<Refused | undefined> {
     const checkedAt = this.o.now();
     const values = await this.valuesOf(deployment, process.userId);
@@ -302,6 +306,8 @@ export class ProxiedProcesses {
         // Its own failure (it never got healthy), or no sandbox where one is required.
         if (!(error instanceof DeploymentFailedError || error instanceof SandboxUnavailableError))
           throw error;
+        if (error instanceof DeploymentFailedError && error.exit?.code === CREDENTIALS_REFUSED_EXIT)
+          return this.credentialsRefused(deployment, process, values, retried);
         const reason = error instanceof DeploymentFailedError ? error.reason : error.message;
         // The reason only: the process's own output (a third party's program, which may print
         // anything it was given) stays in its deployment's log, for its owner.
@@ -320,6 +326,44 @@ export class ProxiedProcesses {
     }
     process.checkedAt = checkedAt;
     return undefined;
+  }
+
+  /**
+   * The remote server refused the caller's credentials in the bridge's first handshake (401 or
+   * 403). An OAuth token that looked fresh is refreshed and tried once more; one refused again
+   * means the user must connect again (the connect link). Cred values are the user's to fix.
+   */
+  private async credentialsRefused(
+    deployment: ProxiedDeployment,
+    process: UserProcess,
+    values: Values,
+    retried: boolean,
+  ): Promise<Refused | undefined> {
+    const { auth } = deployment.config;
+    const connectionId = values.oauth?.connectionId;
+    if (auth.type === "oauth" && values.oauth && connectionId !== undefined) {
+      const request = {
+        userId: process.userId as Id<"user">,
+        serverId: deployment.serverId,
+        provider: auth.provider,
+      };
+      await this.o.broker.tokenRefused(
+        request,
+        { connectionId: connectionId as Id<"connection">, accessToken: values.oauth.accessToken },
+        !retried,
+      );
+      if (!retried) return this.ensure(deployment, process, true);
+      const again = await this.valuesOf(deployment, process.userId);
+      if ("authRequired" in again) {
+        if (process.fingerprint === undefined) this.processes.delete(process.key);
+        return again;
+      }
+    }
+    if (process.fingerprint === undefined) this.processes.delete(process.key);
+    return {
+      unavailable: `${deployment.name} refused your credentials (HTTP 401 or 403): update them, then call again`,
+      retryAfterSeconds: 60,
+    };
   }
 
   private async valuesOf(deployment: ProxiedDeployment, userId: string): Promise<Values | Refused> {
@@ -353,8 +397,8 @@ export class ProxiedProcesses {
     }
     if (answer.status === "auth_required")
       return authRequired(answer.url, `${name} needs you to connect your ${auth.provider} account`);
-    const { access_token, extras } = answer.credentials;
-    return { env, oauth: { accessToken: access_token, extras } };
+    const { access_token, extras, connection_id } = answer.credentials;
+    return { env, oauth: { accessToken: access_token, extras, connectionId: connection_id } };
   }
 
   /** Over a cap: the least recently used idle process goes; undefined once there is room. */

@@ -197,7 +197,29 @@ startSeconds: 10
     expect(last).toMatchObject({ resource: guarded.url });
   });
 
+  it("refreshes a token the remote server refuses, then asks the user to connect again", async () => {
+    guarded.refuse("ada");
+    const stopped = await api(admin, "DELETE", `/api/servers/vendor/processes/${ada.as.userId}`);
+    expect(stopped.status).toBe(204);
+    const refreshes = as.counts().refreshToken;
+    // The new process's first handshake is refused: a refresh, refused again, then the link.
+    await connectLink(ada);
+    expect(as.counts().refreshToken).toBe(refreshes + 1);
+    const [row] = await platform.services.database.db
+      .select()
+      .from(connections)
+      .where(eq(connections.userId, ada.as.userId as never));
+    expect(row).toMatchObject({ status: "needs_reauth" });
+    // Bob's connection is his own, untouched.
+    expect(await whoami(bob)).toBe("bob");
+    guarded.allow("ada");
+    await connectAccount(ada, "ada");
+    expect(await whoami(ada)).toBe("ada");
+  });
+
   it("sent the remote server no token it refused: only the discovery probe went without one", async () => {
-    expect(guarded.refusals.filter((reason) => reason !== "no token")).toEqual([]);
+    expect(
+      guarded.refusals.filter((reason) => reason !== "no token" && reason !== "account refused"),
+    ).toEqual([]);
   });
 });

@@ -39,7 +39,12 @@ export interface Values {
   env: Readonly<Record<string, string>>;
   /** Undefined for a server without cred fields, or a caller without saved ones. */
   cred?: Readonly<Record<string, string>>;
-  oauth?: { accessToken: string; extras: Readonly<Record<string, string>> };
+  oauth?: {
+    accessToken: string;
+    extras: Readonly<Record<string, string>>;
+    /** The connection the token is of (never expanded: which row to mark if it is refused). */
+    connectionId?: string;
+  };
 }
 
 /** What a template may name, from the server's configuration. */

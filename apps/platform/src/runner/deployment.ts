@@ -54,6 +54,8 @@ export class Deployment {
   private startedAt: number | undefined;
   private restarts = 0;
   private lastExit: ProcessExit | undefined;
+  /** The exit of a first process that ended by itself before it was healthy. */
+  private endedBeforeHealthy: ProcessExit | undefined;
   private readonly inFlight = new InFlight();
   /** Aborted when stopping: cancels a health wait and any restart to come. */
   private readonly stopping = new AbortController();
@@ -118,7 +120,12 @@ export class Deployment {
     }
     if (!this.stopping.signal.aborted) this.state = "failed";
     this.settings.log.warn("deployment failed", { ...this.fields(), reason: failure });
-    throw new DeploymentFailedError(this.id, failure, this.logs.tail(FAILURE_TAIL_LINES));
+    throw new DeploymentFailedError(
+      this.id,
+      failure,
+      this.logs.tail(FAILURE_TAIL_LINES),
+      this.endedBeforeHealthy,
+    );
   }
 
   /** A lease on the running process, or undefined when it is not running. */
@@ -209,6 +216,7 @@ export class Deployment {
     await child.drained;
     if (this.stopping.signal.aborted) return "stopped before it became healthy";
     if (endedByItself && child.exit) {
+      this.endedBeforeHealthy = child.exit;
       return `the process ended (${describeExit(child.exit)}) before /healthz answered 200`;
     }
     return `/healthz did not answer 200 within ${this.healthTimeoutMs} ms (last: ${outcome.lastProblem})`;

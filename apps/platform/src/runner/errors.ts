@@ -1,4 +1,4 @@
-import type { LogLine } from "./types.js";
+import type { LogLine, ProcessExit } from "./types.js";
 
 /** A deployment spec the runner refuses before starting anything; each line names the problem. */
 export class InvalidSpecError extends Error {
@@ -15,6 +15,8 @@ export class DeploymentFailedError extends Error {
     readonly deploymentId: string,
     readonly reason: string,
     readonly logTail: readonly LogLine[],
+    /** How the process ended, when it ended by itself before it was healthy. */
+    readonly exit?: ProcessExit,
   ) {
     const tail =
       logTail.length === 0

@@ -1,5 +1,6 @@
 export { BRIDGE_ENTRY } from "./entry.js";
 export {
+  CREDENTIALS_REFUSED_EXIT,
   PROXY_ENV,
   type ProxySpec,
   parseProxySpec,

@@ -6,7 +6,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { textOf } from "../testing/host-harness.js";
-import type { RemoteProxySpec } from "./spec.js";
+import { CREDENTIALS_REFUSED_EXIT, type RemoteProxySpec } from "./spec.js";
 import {
   type BridgeProcess,
   connect,
@@ -42,13 +42,14 @@ describe("a bridge in front of a remote server that wants a bearer token", () =>
     user: ada,
     ...o,
   });
-  const start = async (spec: ReturnType<typeof remoteSpec>, ready = true) => {
+  type Spec = Parameters<typeof startBridge>[0]["spec"];
+  const start = async (spec: Spec, ready = true) => {
     const bridge = await startBridge({ spec, server, platformUrl: platform.url, ready });
     bridges.push(bridge);
     return bridge;
   };
   /** A bridge whose handshake fails: its log once it said why, and /healthz meanwhile. */
-  const failedStart = async (spec: ReturnType<typeof remoteSpec>) => {
+  const failedStart = async (spec: Spec) => {
     const bridge = await start(spec, false);
     await until(() => bridge.output().includes("did not initialize (attempt 1)"));
     const health = await fetch(`${bridge.url}/healthz`);
@@ -122,27 +123,42 @@ describe("a bridge in front of a remote server that wants a bearer token", () =>
     expect(textOf(echoed)).toBe("echo: after");
   });
 
-  it("stays at 503 on a wrong token, logging the status and never the header's value", async () => {
+  it("exits at once when the remote refuses a per-user bridge's token, logging the status, never the value", async () => {
     const wrong = "sk-wrong-93b7e1";
     const seenBefore = guarded.seen.length;
-    const { output, health } = await failedStart(
+    const bridge = await start(
       remoteSpec({ headers: { Authorization: `Bearer ${wrong}` } }),
+      false,
     );
-    expect(guarded.seen.length).toBeGreaterThan(seenBefore);
-    expect(health).toBe(503);
+    // The caller's credentials: trying them again is pointless, the platform asks for new ones.
+    expect((await bridge.exited).code).toBe(CREDENTIALS_REFUSED_EXIT);
+    expect(guarded.seen.length).toBe(seenBefore + 1);
+    const output = bridge.output();
     expect(output).toContain("the remote server answered POST with HTTP 401");
+    expect(output).toContain("the remote server refused this user's credentials");
     expect(output).not.toContain(wrong);
     // What the server answered (it echoes the token) is not passed on either.
     expect(output).not.toContain("bad token");
   });
 
-  it("says so when the remote asks for its own OAuth (401 with WWW-Authenticate)", async () => {
+  it("keeps a shared bridge at 503 on a wrong token, trying again, never logging the value", async () => {
+    const wrong = "sk-wrong-5c0d2a";
+    const { user: _perUser, ...shared } = remoteSpec({
+      headers: { Authorization: `Bearer ${wrong}` },
+    });
+    const { output, health } = await failedStart(shared);
+    expect(health).toBe(503);
+    expect(output).toContain("the remote server answered POST with HTTP 401");
+    expect(output).not.toContain(wrong);
+  });
+
+  it("names MCP authorization when the remote answers 401 with WWW-Authenticate", async () => {
     const oauth = await startGuardedServer({ token: "unused", challenge: true });
     try {
-      const { output, health } = await failedStart(remoteSpec({ url: oauth.url }));
-      expect(health).toBe(503);
-      expect(output).toContain("the remote server asks for its own OAuth (not supported yet)");
-      expect(output).not.toContain(TOKEN);
+      const bridge = await start(remoteSpec({ url: oauth.url }), false);
+      expect((await bridge.exited).code).toBe(CREDENTIALS_REFUSED_EXIT);
+      expect(bridge.output()).toContain("HTTP 401 with WWW-Authenticate (MCP authorization)");
+      expect(bridge.output()).not.toContain(TOKEN);
     } finally {
       await oauth.stop();
     }

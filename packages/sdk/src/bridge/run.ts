@@ -9,8 +9,9 @@ import type { Finish } from "../host/streamable/router.js";
 import { Router } from "../host/streamable/router.js";
 import { Sessions } from "../host/streamable/sessions.js";
 import { createBridgeApp } from "./app.js";
-import { remoteUpstream } from "./remote/index.js";
+import { CredentialsRefusedError, remoteUpstream } from "./remote/index.js";
 import type { BridgeSettings } from "./settings.js";
+import { CREDENTIALS_REFUSED_EXIT } from "./spec.js";
 import { stdioUpstream } from "./stdio-upstream.js";
 import type { Upstream } from "./upstream.js";
 
@@ -106,7 +107,7 @@ export async function runBridge(settings: BridgeSettings): Promise<void> {
   } catch (error) {
     if (stopping) return;
     log.error("the server did not initialize", { error });
-    await stop(1, 0);
+    await stop(error instanceof CredentialsRefusedError ? CREDENTIALS_REFUSED_EXIT : 1, 0);
   }
 }
 

@@ -7,6 +7,12 @@ import { ServerConfigError } from "../errors.js";
 /** The variable the platform hands a bridge process its proxied server's spec in, as JSON. */
 export const PROXY_ENV = "GUMSTACK_PROXY";
 
+/**
+ * The exit code of a per-user bridge whose remote server refused the caller's credentials in its
+ * first handshake (401/403): the platform then refreshes the token or asks the user again.
+ */
+export const CREDENTIALS_REFUSED_EXIT = 3;
+
 const globs = z.array(z.string().min(1).max(128)).max(1_000);
 
 /** What both kinds share: which server this is, its tools policy, whose process it is. */

@@ -30,6 +30,12 @@ export interface OAuthGuardedServer extends RemoteServer {
   readonly metadataUrl: string;
   /** Why each refused request was refused (`no token`, `audience`...), in order; never a token. */
   readonly refusals: readonly string[];
+  /**
+   * From now on, every token of `sub` is refused (401 `invalid_token`), valid or not: what a
+   * server does once the account lost access. `allow` undoes it.
+   */
+  refuse(sub: string): void;
+  allow(sub: string): void;
 }
 
 /**
@@ -47,6 +53,7 @@ export async function startOAuthGuardedServer(
 ): Promise<OAuthGuardedServer> {
   const jwks = createRemoteJWKSet(new URL(await jwksUri(o.issuer)));
   const refusals: string[] = [];
+  const refused = new Set<string>();
   const sessions = new Map<string, StreamableHTTPServerTransport>();
   let resource = "";
   let metadataUrl = "";
@@ -106,6 +113,10 @@ export async function startOAuthGuardedServer(
         extra: { sub: payload.sub },
       };
       if (payload.exp !== undefined) auth.expiresAt = payload.exp;
+      if (payload.sub !== undefined && refused.has(payload.sub)) {
+        refuse(res, "account refused", "this account has no access here");
+        return undefined;
+      }
       return auth;
     } catch (error) {
       if (!(error instanceof joseErrors.JOSEError)) throw error;
@@ -152,6 +163,8 @@ export async function startOAuthGuardedServer(
     url: resource,
     metadataUrl,
     refusals,
+    refuse: (sub) => refused.add(sub),
+    allow: (sub) => refused.delete(sub),
     stop: async () => {
       for (const transport of sessions.values()) await transport.close();
       server.closeAllConnections();

@@ -49,14 +49,18 @@ export class RedirectRefusedError extends RemoteStatusError {
   }
 }
 
-/** A 401 with WWW-Authenticate: the server runs MCP authorization, and wants a flow of its own. */
+/**
+ * A 401 with WWW-Authenticate: the server runs MCP authorization and refused what it was sent
+ * (no token, or one it no longer takes). The platform connects each user through the server's
+ * own authorization (`auth.provider: mcp`).
+ */
 export class RemoteOAuthError extends RemoteStatusError {
   override readonly name = "RemoteOAuthError";
   constructor(method: string) {
     super(
       401,
       method,
-      "the remote server asks for its own OAuth (not supported yet): HTTP 401 with WWW-Authenticate",
+      "the remote server refused the credentials it was sent: HTTP 401 with WWW-Authenticate (MCP authorization)",
     );
   }
 }
@@ -76,4 +80,16 @@ export function describeFailure(error: unknown): string {
   if (error instanceof SseError || error instanceof StreamableHTTPError) return error.message;
   if (error instanceof Error) return `the remote server's transport failed (${error.name})`;
   return "the remote server's transport failed";
+}
+
+/**
+ * A per-user bridge's remote server refused the caller's credentials (401 or 403) in the first
+ * handshake: trying again with the same ones is pointless, so the bridge exits at once with
+ * CREDENTIALS_REFUSED_EXIT, and the platform refreshes the caller's token or asks them again.
+ */
+export class CredentialsRefusedError extends Error {
+  override readonly name = "CredentialsRefusedError";
+  constructor(options?: ErrorOptions) {
+    super("the remote server refused this user's credentials (HTTP 401 or 403)", options);
+  }
 }

@@ -1,5 +1,6 @@
 export {
   AddressRefusedError,
+  CredentialsRefusedError,
   RedirectRefusedError,
   RemoteConnectError,
   RemoteOAuthError,

@@ -39,6 +39,11 @@ export interface RemoteLinkOptions {
 export class RemoteLink implements UpstreamLink {
   private transport: Transport | undefined;
   private closed = false;
+  /**
+   * The server answered 401 or 403 to the last message it did not take: it refuses the
+   * credentials in the headers (the caller's, for a per-user bridge). Reset by a reopen.
+   */
+  credentialsRefused = false;
   private readonly http: RemoteFetch;
 
   constructor(private readonly o: RemoteLinkOptions) {
@@ -51,6 +56,7 @@ export class RemoteLink implements UpstreamLink {
   async reopen(): Promise<void> {
     if (this.closed) throw new Error("the bridge is stopping");
     this.drop();
+    this.credentialsRefused = false;
     const transport = this.create();
     this.transport = transport;
     try {
@@ -58,6 +64,7 @@ export class RemoteLink implements UpstreamLink {
       await transport.start();
     } catch (error) {
       if (this.transport === transport) this.drop();
+      this.credentialsRefused = refusesCredentials(error instanceof Error ? error.cause : error);
       throw new Error(describeFailure(error), { cause: error });
     }
   }
@@ -114,6 +121,7 @@ export class RemoteLink implements UpstreamLink {
     }
     const reason = describeFailure(error);
     const status = error instanceof RemoteStatusError ? error.status : undefined;
+    this.credentialsRefused = refusesCredentials(error);
     this.o.log.warn("the remote server did not take a message", {
       reason,
       ...("method" in message ? { method: message.method } : {}),
@@ -146,4 +154,9 @@ export class RemoteLink implements UpstreamLink {
     this.transport = undefined;
     transport?.close().catch(() => undefined);
   }
+}
+
+/** A 401 or 403: the credentials were refused (a retry with the same ones is refused too). */
+function refusesCredentials(error: unknown): boolean {
+  return error instanceof RemoteStatusError && (error.status === 401 || error.status === 403);
 }

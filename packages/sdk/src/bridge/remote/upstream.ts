@@ -4,6 +4,7 @@ import type { RemoteProxySpec } from "../spec.js";
 import { ToolNames } from "../tool-names.js";
 import { toolPolicy } from "../tool-policy.js";
 import type { Upstream, UpstreamContext } from "../upstream.js";
+import { CredentialsRefusedError } from "./errors.js";
 import { RemoteLink } from "./link.js";
 
 /**
@@ -40,17 +41,27 @@ export function remoteUpstream(spec: RemoteProxySpec, o: UpstreamContext): Upstr
     relay: started,
     // The origin only: a URL's path or query may hold a key of its own.
     fields: { remote: new URL(spec.url).origin, transport: spec.transport },
-    start: () => firstHandshake(started, o),
+    start: () =>
+      firstHandshake(started, o, () => spec.user !== undefined && link.credentialsRefused),
     stop: () => link.close(),
   };
 }
 
-async function firstHandshake(relay: Relay, o: UpstreamContext): Promise<InitializeResult> {
+/**
+ * Retried, but not where `refused()` says the credentials were (a per-user bridge's): those are
+ * the caller's, and the same ones are refused again.
+ */
+async function firstHandshake(
+  relay: Relay,
+  o: UpstreamContext,
+  refused: () => boolean,
+): Promise<InitializeResult> {
   let waitMs = RETRY_FIRST_MS;
   for (let attempt = 1; ; attempt++) {
     try {
       return await relay.initialize();
     } catch (error) {
+      if (refused()) throw new CredentialsRefusedError({ cause: error });
       if (attempt >= MAX_ATTEMPTS) throw error;
       o.log.error(
         `the remote server did not initialize (attempt ${attempt}): trying again in ${waitMs} ms`,
