@@ -122,7 +122,7 @@ startSeconds: 5
     });
     expect(refused.status).toBe(503);
     const text = await refused.text();
-    expect(text).toMatch(/vendor did not start/);
+    expect(text).toMatch(/vendor refused your credentials \(HTTP 401 or 403\): update them/);
     expect(text).not.toContain(BOB_TOKEN);
     // Bob's bridge tried with bob's token; ada's process is untouched.
     expect(guarded.seen.slice(seen).some((h) => h.authorization === `Bearer ${BOB_TOKEN}`)).toBe(
