@@ -52,7 +52,7 @@ interface Discovery {
  * once per issuer, and asks for tokens bound to the server with PKCE S256 and RFC 8707's
  * `resource` on every authorization, code exchange and refresh. The broker does the rest.
  */
-export function createMcpServerProvider(options: McpServerProviderOptions): AuthProvider {
+export function createMcpServerProvider(options: McpServerProviderOptions): McpServerProvider {
   return new McpServerProvider(options);
 }
 
