@@ -27,7 +27,12 @@ export async function deployRegistered(services: Services): Promise<void> {
     for (let server = queue.shift(); server; server = queue.shift()) {
       try {
         await deployServer(services, server);
-        services.log.info(`${server.name} is running`);
+        // A per-user proxied server runs nothing until a user calls it.
+        services.log.info(
+          services.proxied.perUser(server.id)
+            ? `${server.name} is deployed: one process per user, started at their first call`
+            : `${server.name} is running`,
+        );
       } catch (error) {
         // A folder that changed on disk (a broken file, another auth type) is this server's
         // problem only: the others still start.
