@@ -40,6 +40,7 @@ export async function deployProxied(
       db: services.database.db,
       vault: services.vault,
       serverId: server.id,
+      ownerId: server.ownerId,
       callbackUrl: `${services.publicUrl}/auth/callback`,
       allowPrivateUrls: services.proxied.allowPrivateUrls,
     });

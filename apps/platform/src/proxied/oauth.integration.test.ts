@@ -117,7 +117,7 @@ describe(`proxied servers with auth oauth [${testDriver}]`, () => {
     );
     cleanups.push(await platform.listen());
     admin = await platform.signUpAdmin("admin@example.com");
-    for (const name of ["oauth-a", "oauth-b", "oauth-own"]) {
+    for (const name of ["oauth-a", "oauth-b", "oauth-own", "oauth-c"]) {
       const registered = await api(admin, "POST", "/api/servers", { path: fixture(name) });
       expect(registered.status).toBe(201);
       // The provider's settings are the server's variables: until they are set, no deploy.
@@ -127,7 +127,8 @@ describe(`proxied servers with auth oauth [${testDriver}]`, () => {
       for (const [variable, value] of Object.entries({
         OIDC_ISSUER: as.issuer,
         OIDC_CLIENT_ID: as.clientId,
-        OIDC_CLIENT_SECRET: as.clientSecret,
+        // oauth-c has the app's public client id, not its secret.
+        OIDC_CLIENT_SECRET: name === "oauth-c" ? "not-the-apps-secret" : as.clientSecret,
       })) {
         const put = await api(admin, "PUT", `/api/servers/${name}/env/${variable}`, { value });
         expect(put.status).toBe(201);
@@ -175,6 +176,12 @@ describe(`proxied servers with auth oauth [${testDriver}]`, () => {
     expect(env.EVERYTHING_TOKEN).toBe(await tokenOf(ada, "oauth-a"));
     const rows = await platform.services.database.db.select().from(connections);
     expect(rows).toHaveLength(1);
+  });
+
+  it("shares nothing with a server that has the app's client id but not its secret", async () => {
+    const refused = await refusal(ada, "oauth-c");
+    expect(refused.error.code).toBe(-32042);
+    expect(refused.error.data.elicitations[0]?.url).toContain("/auth/start/oauth-c?ticket=");
   });
 
   it("asks again where the server wants a connection of its own", async () => {

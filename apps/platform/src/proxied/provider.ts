@@ -11,9 +11,12 @@ import { storedRegistrations } from "./upstream-clients.js";
 export interface ProxiedProvider {
   provider: AuthProvider;
   /**
-   * Which app it is: the catalog entry and every setting of it but the secret (client id,
-   * issuer, tenant...). Two servers with the same app can use each other's connections: a token
-   * one of them got refreshes at the other's token endpoint with the same client.
+   * Which app it is, and whose: the catalog entry, every setting of it (client id and secret,
+   * issuer, tenant...) and the server's owner. Two servers with the same app can use each
+   * other's connections: a token one of them got refreshes at the other's token endpoint with
+   * the same client. The secret and the owner are part of it so that knowing an app's public
+   * client id is not enough to be handed its users' tokens: only the same operator's servers,
+   * holding the app's secret, share.
    */
   app: string;
   /** The server asks for a connection of its own (`auth.connection: own`). */
@@ -27,6 +30,8 @@ export interface ProviderContext {
   db: Database;
   vault: Vault;
   serverId: Id<"server">;
+  /** Who registered it: connections are shared only among one owner's servers. */
+  ownerId: string | null;
   /** The broker's `/auth/callback`, the redirect URI registered at the server's authorization server. */
   callbackUrl: string;
   /** GUMSTACK_PROXIED_ALLOW_PRIVATE_URLS: its authorization server may be on a private address. */
@@ -83,11 +88,14 @@ export function proxiedProvider(
     ...(auth.scopes ? { scopes: auth.scopes } : {}),
   });
   const entry = catalog[auth.provider];
-  const settings = [entry?.env.clientId, ...Object.values(entry?.env.extra ?? {})].map((name) =>
-    name === undefined ? "" : (variables[name]?.trim() ?? ""),
-  );
+  const names = [
+    entry?.env.clientId,
+    entry?.env.clientSecret,
+    ...Object.values(entry?.env.extra ?? {}),
+  ];
+  const settings = names.map((name) => (name === undefined ? "" : (variables[name]?.trim() ?? "")));
   const app = createHash("sha256")
-    .update(JSON.stringify([auth.provider, ...settings]))
+    .update(JSON.stringify([auth.provider, context.ownerId, ...settings]))
     .digest("base64url");
   return { provider, app, own, close: async () => undefined };
 }
