@@ -62,6 +62,22 @@ describe(`a remote server's own MCP authorization, per user [${testDriver}]`, ()
     return link as string;
   }
 
+  /** The JSON-RPC error code a tools/list gets now (undefined: answered). */
+  async function firstCallCode(who: Caller): Promise<number | undefined> {
+    const response = await fetch(`${url}/mcp/vendor`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${who.key}`,
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+      },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/list", params: {} }),
+    });
+    const text = await response.text();
+    const json = text.startsWith("{") ? text : (/^data: (.*)$/m.exec(text)?.[1] ?? "{}");
+    return (JSON.parse(json) as { error?: { code: number } }).error?.code;
+  }
+
   async function connectAccount(who: Caller, account: string) {
     const start = await fetch(await connectLink(who), {
       headers: { cookie: who.as.cookie },
@@ -215,6 +231,28 @@ startSeconds: 10
     guarded.allow("ada");
     await connectAccount(ada, "ada");
     expect(await whoami(ada)).toBe("ada");
+  });
+
+  it("ends a running process whose token the remote server starts refusing; the next call asks again", async () => {
+    expect(await whoami(bob)).toBe("bob");
+    guarded.refuse("bob");
+    const client = await connectClient(url, bob.key, "/mcp/vendor");
+    const failed = await client.callTool({ name: "whoami", arguments: {} }).then(
+      (result) => (result.isError ? result : undefined),
+      (error: unknown) => error,
+    );
+    await client.close();
+    expect(failed).toBeDefined();
+    // Bob's bridge ends; the next call starts another, refused too: a refresh, then the link.
+    const refreshes = as.counts().refreshToken;
+    let code: number | undefined;
+    for (let i = 0; i < 100 && code !== -32042; i++) {
+      code = await firstCallCode(bob);
+      if (code !== -32042) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(code).toBe(-32042);
+    expect(as.counts().refreshToken).toBe(refreshes + 1);
+    guarded.allow("bob");
   });
 
   it("sent the remote server no token it refused: only the discovery probe went without one", async () => {

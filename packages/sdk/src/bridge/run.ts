@@ -90,6 +90,11 @@ export async function runBridge(settings: BridgeSettings): Promise<void> {
       log.error(reason);
       void stop(1, REPLIES_MS);
     },
+    credentialsRefused: () => {
+      if (stopping) return;
+      log.error("the remote server refused this user's credentials: ending this process");
+      void stop(CREDENTIALS_REFUSED_EXIT, REPLIES_MS);
+    },
   };
   upstream = spec.kind === "remote" ? remoteUpstream(spec, context) : stdioUpstream(spec, context);
   process.once("SIGINT", onSignal);

@@ -11,6 +11,11 @@ export interface UpstreamContext {
   log: Logger;
   /** The upstream is gone for good (a child exited): the bridge exits 1, the runner restarts it. */
   failed(reason: string): void;
+  /**
+   * A per-user bridge's remote server refused the caller's credentials once serving: the bridge
+   * exits CREDENTIALS_REFUSED_EXIT, after the replies in flight.
+   */
+  credentialsRefused(): void;
 }
 
 /** A proxied server behind the bridge's relay: a stdio child, or a remote server. */

@@ -28,6 +28,8 @@ export interface RemoteLinkOptions {
   undelivered(message: JSONRPCMessage, why: Undelivered): void;
   /** The session's connection failed: nothing in flight on it will be answered. */
   lost(reason: string): void;
+  /** The server answered a message 401 or 403: it refuses the credentials in the headers. */
+  refused(): void;
 }
 
 /**
@@ -128,6 +130,7 @@ export class RemoteLink implements UpstreamLink {
     });
     const expired = status === 404 && this.hasSession(transport);
     this.o.undelivered(message, { kind: expired ? "expired" : "refused", reason });
+    if (this.credentialsRefused) this.o.refused();
   }
 
   /** A 404 means "unknown session" only once there is one. */

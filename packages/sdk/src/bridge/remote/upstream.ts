@@ -27,6 +27,11 @@ export function remoteUpstream(spec: RemoteProxySpec, o: UpstreamContext): Upstr
     message: (message) => relay?.fromUpstream(message),
     undelivered: (message, why) => relay?.undelivered(message, why),
     lost: (reason) => relay?.upstreamLost(reason),
+    // Once serving, a per-user bridge whose caller's credentials stopped working (revoked, cut
+    // short) ends: the platform refreshes them, or asks the user, before the next process.
+    refused: () => {
+      if (spec.user !== undefined && relay?.ready === true) o.credentialsRefused();
+    },
   });
   relay = new Relay({
     router: o.router,
