@@ -1,8 +1,33 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import postgres from "postgres";
 import { createDatabase, type Database, type DatabaseHandle, type Driver } from "../client.js";
-import { migrate } from "../migrate.js";
+import { migrate, readMigrations } from "../migrate.js";
+import * as schema from "../schema/index.js";
+
+/**
+ * Part of a template's name: a new PGlite may not read an older one's cluster. Its package.json
+ * is not among its exports, so it is found beside its entry point (dist/ under the package).
+ */
+const PGLITE_VERSION = (
+  JSON.parse(
+    readFileSync(
+      join(
+        dirname(createRequire(import.meta.url).resolve("@electric-sql/pglite")),
+        "..",
+        "package.json",
+      ),
+      "utf8",
+    ),
+  ) as { version: string }
+).version;
+
 import { rowsOf } from "../rows.js";
 
 /**
@@ -20,9 +45,13 @@ export interface TestDatabase extends DatabaseHandle {
 export async function createTestDatabase(
   options: { migrate?: boolean } = {},
 ): Promise<TestDatabase> {
+  const migrated = options.migrate ?? true;
   const { url, drop } = await createScratchDatabase();
-  const handle = url ? await createDatabase({ url, maxConnections: 20 }) : await createDatabase({});
-  if (options.migrate ?? true) await migrate(handle.db);
+  const handle = url
+    ? await createDatabase({ url, maxConnections: 20 })
+    : await createDatabase({ loadDataDir: await pgliteTemplate(migrated) });
+  // A template is migrated already; migrating again finds nothing to do, as after a restart.
+  if (migrated) await migrate(handle.db);
   return {
     ...handle,
     url,
@@ -31,6 +60,49 @@ export async function createTestDatabase(
       await drop();
     },
   };
+}
+
+/**
+ * A PGlite cluster to start a test database from, empty or migrated, as a dump: PGlite's initdb
+ * takes seconds (most of a PGlite test database's cost), loading a dump well under one. Made
+ * once per machine and set of migrations, in the temp folder (the file's name holds a digest of
+ * the migrations and of PGlite's version), and read once per test process. Several processes
+ * making it at once each write their own file and rename it into place: the same bytes win.
+ */
+function pgliteTemplate(migrated: boolean): Promise<Blob> {
+  const kind = migrated ? "migrated" : "empty";
+  let template = templates.get(kind);
+  if (!template) {
+    template = loadTemplate(migrated);
+    templates.set(kind, template);
+  }
+  return template;
+}
+
+const templates = new Map<string, Promise<Blob>>();
+
+async function loadTemplate(migrated: boolean): Promise<Blob> {
+  const digest = createHash("sha256").update(PGLITE_VERSION);
+  if (migrated) for (const m of readMigrations()) digest.update(m.name).update(m.hash);
+  const file = join(
+    tmpdir(),
+    `gumstack-pglite-${migrated ? "migrated" : "empty"}-${digest.digest("hex").slice(0, 16)}.tar`,
+  );
+  if (!existsSync(file)) {
+    const client = new PGlite();
+    try {
+      // dumpDataDir on a cluster still starting never returns.
+      await client.waitReady;
+      if (migrated) await migrate(drizzlePglite({ client, schema }) as unknown as Database);
+      const dump = await client.dumpDataDir("none");
+      const partial = `${file}.${process.pid}.${randomBytes(4).toString("hex")}`;
+      writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
+      renameSync(partial, file);
+    } finally {
+      await client.close();
+    }
+  }
+  return new Blob([readFileSync(file)]);
 }
 
 /** On Postgres, a new empty database on the DATABASE_URL server; on PGlite, nothing to make. */
