@@ -35,6 +35,8 @@ export interface CallbackInput {
   code: string | undefined;
   error: string | undefined;
   errorDescription: string | undefined;
+  /** The response's `iss` (RFC 9207), for a provider that checks it against its issuer. */
+  issuer?: string | undefined;
   cookie: (name: string) => string | undefined;
   /**
    * Who the browser is signed in as, where browsers sign in (the platform): an authorization
@@ -178,6 +180,7 @@ export class Authorizations {
       const provider = await this.providerOf(row.provider, row.serverId);
       const tokens = await provider.exchange(input.code, row.redirectUri, {
         ...(codeVerifier === undefined ? {} : { codeVerifier }),
+        ...(input.issuer === undefined ? {} : { issuer: input.issuer }),
       });
       const nickname = await provider.getNickname(tokens.accessToken);
       const connection = await saveConnection(this.db, this.vault, {

@@ -179,6 +179,31 @@ startSeconds: 10
     for (const request of requests) expect(request.resource).toBe(guarded.url);
   });
 
+  it("refuses a code whose response names another issuer (RFC 9207 mix-up), storing nothing", async () => {
+    const carol = await (async () => {
+      const who = await platform.signUp("carol@example.com");
+      const created = await api(who, "POST", "/api/keys", { name: "mcp" });
+      return { as: who, key: ((await created.json()) as { key: string }).key };
+    })();
+    const start = await fetch(await connectLink(carol), {
+      headers: { cookie: carol.as.cookie },
+      redirect: "manual",
+    });
+    const back = await as.authorize(start.headers.get("location") as string, { account: "carol" });
+    expect(back.searchParams.get("iss")).toBe(as.issuer);
+    back.searchParams.set("iss", "https://evil.example");
+    const done = await fetch(back, {
+      headers: { cookie: `${cookiesOf(start)}; ${carol.as.cookie}` },
+      redirect: "manual",
+    });
+    expect(done.status).not.toBe(200);
+    const rows = await platform.services.database.db
+      .select()
+      .from(connections)
+      .where(eq(connections.userId, carol.as.userId as never));
+    expect(rows).toEqual([]);
+  });
+
   it("keeps the registered client's secret and the users' tokens encrypted", async () => {
     const [client] = await platform.services.database.db.select().from(upstreamClients);
     expect(client).toMatchObject({ issuer: as.issuer, redirectUri: `${url}/auth/callback` });

@@ -58,6 +58,7 @@ export async function finishConnection(
       code: c.req.query("code"),
       error: c.req.query("error"),
       errorDescription: c.req.query("error_description"),
+      issuer: c.req.query("iss"),
       cookie: (name) => {
         const value = getCookie(c, name);
         if (value !== undefined) deleteCookie(c, name, { path: "/auth/callback" });
