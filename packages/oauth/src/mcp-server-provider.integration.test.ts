@@ -72,7 +72,7 @@ function provider(serverUrl: string, registrations = memoryRegistrations()) {
   });
 }
 
-const start = (p: ReturnType<typeof provider>) =>
+const start = async (p: ReturnType<typeof provider>) =>
   p.getUrl(callbackUrl, "s", { codeVerifier: createCodeVerifier(), scopes: [] });
 
 function storedClient(issuer: string): RegisteredClient {
@@ -87,7 +87,7 @@ function storedClient(issuer: string): RegisteredClient {
 
 describe("createMcpServerProvider against scripted servers", () => {
   it("refuses an authorization server whose metadata names another issuer", async () => {
-    const as = await serve((url) => ({
+    const as = await serve(() => ({
       "/.well-known/oauth-authorization-server": (_, res) =>
         sendJson(res, 200, asMetadata("http://evil.example")),
     }));
