@@ -72,7 +72,7 @@ function provider(serverUrl: string, registrations = memoryRegistrations()) {
   });
 }
 
-const start = (p: ReturnType<typeof provider>) =>
+const start = async (p: ReturnType<typeof provider>) =>
   p.getUrl(callbackUrl, "s", { codeVerifier: createCodeVerifier(), scopes: [] });
 
 function storedClient(issuer: string): RegisteredClient {
