@@ -5,14 +5,18 @@ import { startTestAuthServer, type TestAuthServer } from "@gumstack/oauth/testin
 import { connectClient, cookiesOf, freePort, textOf } from "@gumstack/sdk/testing";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { callOver, type SignedIn, type TestPlatform, testPlatform } from "../testing/api-client.js";
+import {
+  callOver,
+  type KeyedUser,
+  type SignedIn,
+  signUpWithKey,
+  type TestPlatform,
+  testPlatform,
+} from "../testing/api-client.js";
 
 const fixture = (name: string) => fileURLToPath(new URL(`testing/${name}.yaml`, import.meta.url));
 
-interface Caller {
-  as: SignedIn;
-  key: string;
-}
+type Caller = KeyedUser;
 
 interface Refusal {
   error: { code: number; message: string; data: { elicitations: Array<{ url: string }> } };
@@ -136,13 +140,8 @@ describe(`proxied servers with auth oauth [${testDriver}]`, () => {
       const deployed = await api(admin, "POST", `/api/servers/${name}/deploy`);
       expect(deployed.status).toBe(200);
     }
-    const caller = async (email: string): Promise<Caller> => {
-      const who = await platform.signUp(email);
-      const created = await api(who, "POST", "/api/keys", { name: "mcp" });
-      return { as: who, key: ((await created.json()) as { key: string }).key };
-    };
-    ada = await caller("ada@example.com");
-    bob = await caller("bob@example.com");
+    ada = await signUpWithKey(platform, url, "ada@example.com");
+    bob = await signUpWithKey(platform, url, "bob@example.com");
   });
 
   afterAll(async () => {

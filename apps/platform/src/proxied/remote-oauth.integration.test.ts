@@ -14,12 +14,16 @@ import {
 } from "@gumstack/sdk/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { callOver, type SignedIn, type TestPlatform, testPlatform } from "../testing/api-client.js";
+import {
+  callOver,
+  type KeyedUser,
+  type SignedIn,
+  signUpWithKey,
+  type TestPlatform,
+  testPlatform,
+} from "../testing/api-client.js";
 
-interface Caller {
-  as: SignedIn;
-  key: string;
-}
+type Caller = KeyedUser;
 
 /**
  * A remote MCP server protected by MCP authorization (an SDK server that wants a JWT for itself
@@ -152,13 +156,8 @@ startSeconds: 10
     const registered = await api(admin, "POST", "/api/servers", { path: file });
     expect(registered.status).toBe(201);
     expect(await registered.json()).toMatchObject({ kind: "remote", status: "per_user" });
-    const caller = async (email: string): Promise<Caller> => {
-      const who = await platform.signUp(email);
-      const created = await api(who, "POST", "/api/keys", { name: "mcp" });
-      return { as: who, key: ((await created.json()) as { key: string }).key };
-    };
-    ada = await caller("ada@example.com");
-    bob = await caller("bob@example.com");
+    ada = await signUpWithKey(platform, url, "ada@example.com");
+    bob = await signUpWithKey(platform, url, "bob@example.com");
   });
 
   afterAll(async () => {
@@ -180,11 +179,7 @@ startSeconds: 10
   });
 
   it("refuses a code whose response names another issuer (RFC 9207 mix-up), storing nothing", async () => {
-    const carol = await (async () => {
-      const who = await platform.signUp("carol@example.com");
-      const created = await api(who, "POST", "/api/keys", { name: "mcp" });
-      return { as: who, key: ((await created.json()) as { key: string }).key };
-    })();
+    const carol = await signUpWithKey(platform, url, "carol@example.com");
     const start = await fetch(await connectLink(carol), {
       headers: { cookie: carol.as.cookie },
       redirect: "manual",

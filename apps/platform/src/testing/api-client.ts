@@ -48,6 +48,22 @@ export function callOver(
   });
 }
 
+/** A signed-up user of the platform at `url`, and an API key of theirs for MCP clients. */
+export interface KeyedUser {
+  as: SignedIn;
+  key: string;
+}
+
+export async function signUpWithKey(
+  platform: { signUp(email: string): Promise<SignedIn> },
+  url: string,
+  email: string,
+): Promise<KeyedUser> {
+  const as = await platform.signUp(email);
+  const created = await callOver(url, as, "POST", "/api/keys", { name: "mcp" });
+  return { as, key: ((await created.json()) as { key: string }).key };
+}
+
 /** The platform's app on a fresh database, called in process, with a cookie-carrying client. */
 export async function testPlatform(
   options: {
