@@ -13,11 +13,12 @@ import { join } from "node:path";
 import { freePort } from "@gumstack/sdk/testing";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { BENCH_ADMIN, type GatewayReady, parseGatewayReady } from "./gateway/ready.js";
 import { measureColdStart, p50 } from "./proxied/cold-start.js";
-import { type Driven, drive } from "./proxied/drive.js";
+import { type Driven, drive, MESSAGE } from "./proxied/drive.js";
 import { repoRoot, type Started, startChild, stopChild } from "./shared/child-process.js";
+import { McpLoad } from "./shared/mcp-load.js";
+import { treeCpuMs } from "./shared/proc.js";
 import { table } from "./shared/table.js";
 
 const EVERYTHING = join(
@@ -34,18 +35,22 @@ const START_TIMEOUT_MS = 120_000;
 const ROUTES = ["direct stdio", "gumstack gateway", "mcp-proxy"] as const;
 type Route = (typeof ROUTES)[number];
 
+const ECHO = { name: "echo", arguments: { message: MESSAGE } };
+
 const newClient = () => new Client({ name: "bench-proxied", version: "1.0.0" });
 
-async function httpClients(url: string, count: number, headers: Record<string, string> = {}) {
-  return Promise.all(
-    Array.from({ length: count }, async () => {
-      const client = newClient();
-      await client.connect(
-        new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }),
-      );
-      return client;
-    }),
-  );
+/** A route's load at one number of calls in flight, and the processes that serve it. */
+interface Load {
+  run(seconds: number): Promise<Driven>;
+  close(): Promise<void>;
+}
+
+/** The server-side processes' CPU (each with its descendants) per call, in µs. */
+async function measured(load: Load, seconds: number, pids: readonly number[]) {
+  const cpuOf = () => pids.reduce((sum, pid) => sum + treeCpuMs(pid), 0);
+  const before = cpuOf();
+  const result = await load.run(seconds);
+  return { ...result, serverCpuPerCall: ((cpuOf() - before) * 1000) / result.calls };
 }
 
 /** mcp-proxy serving server-everything's stdio as Streamable HTTP at /mcp; ready once it answers. */
@@ -70,9 +75,8 @@ async function startMcpProxy(): Promise<{ child: ChildProcess; url: string }> {
   const until = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < until) {
     try {
-      const client = newClient();
-      await client.connect(new StreamableHTTPClientTransport(new URL(url)));
-      await client.close();
+      const probe = await McpLoad.open({ name: "mcp-proxy", url, call: ECHO, expect: MESSAGE }, 1);
+      await probe.close();
       return { child, url };
     } catch {
       // Not listening yet: try again shortly (bounded by START_TIMEOUT_MS).
@@ -87,7 +91,7 @@ async function main(): Promise<void> {
   const tmp = mkdtempSync(join(tmpdir(), "gumstack-bench-proxied-"));
   let platform: Started<GatewayReady> | undefined;
   let proxy: { child: ChildProcess; url: string } | undefined;
-  const opened: Client[] = [];
+  let direct: Client | undefined;
   try {
     platform = await startChild({
       name: "platform",
@@ -97,30 +101,50 @@ async function main(): Promise<void> {
       parse: parseGatewayReady,
     });
     proxy = await startMcpProxy();
-    const direct = newClient();
-    await direct.connect(
-      new StdioClientTransport({
-        command: process.execPath,
-        args: [EVERYTHING, "stdio"],
-        stderr: "ignore",
-      }),
-    );
-    opened.push(direct);
-    const auth = { authorization: `Bearer ${platform.ready.apiKey}` };
-    const clientsOf: Record<Route, (n: number) => Promise<Client[]>> = {
-      // One stdio pipe: n calls in flight on the same client.
-      "direct stdio": async (n) => Array.from({ length: n }, () => direct),
-      // One client per connection, as MCP clients connect.
-      "gumstack gateway": (n) => httpClients(platform?.ready.gatewayUrl as string, n, auth),
-      "mcp-proxy": (n) => httpClients(proxy?.url as string, n),
+    const stdio = new StdioClientTransport({
+      command: process.execPath,
+      args: [EVERYTHING, "stdio"],
+      stderr: "ignore",
+    });
+    direct = newClient();
+    await direct.connect(stdio);
+    const directClient = direct;
+    const http =
+      (name: string, url: string, headers: Record<string, string> = {}) =>
+      (n: number) =>
+        McpLoad.open({ name, url, headers, call: ECHO, expect: MESSAGE }, n);
+    const routes: Record<Route, { open(n: number): Promise<Load>; pids: number[] }> = {
+      // One stdio pipe, n calls in flight on it: the SDK's stdio client, the issue's baseline.
+      "direct stdio": {
+        open: async (n) => ({
+          run: (seconds) =>
+            drive(
+              Array.from({ length: n }, () => directClient),
+              seconds,
+            ),
+          close: async () => {},
+        }),
+        pids: [stdio.pid as number],
+      },
+      // The platform's tree: the gateway, the bridge process and server-everything under it.
+      "gumstack gateway": {
+        open: http("gateway", platform.ready.gatewayUrl, {
+          authorization: `Bearer ${platform.ready.apiKey}`,
+        }),
+        pids: [platform.ready.platformPid],
+      },
+      "mcp-proxy": { open: http("mcp-proxy", proxy.url), pids: [proxy.child.pid as number] },
     };
-    const results = new Map<string, Driven>();
+    const results = new Map<string, Driven & { serverCpuPerCall: number }>();
     for (const inFlight of [1, 10]) {
       for (const route of ROUTES) {
-        const clients = await clientsOf[route](inFlight);
-        for (const client of clients) if (!opened.includes(client)) opened.push(client);
-        await drive(clients, WARM_UP_SECONDS);
-        results.set(`${route}@${inFlight}`, await drive(clients, SECONDS));
+        const load = await routes[route].open(inFlight);
+        try {
+          await load.run(WARM_UP_SECONDS);
+          results.set(`${route}@${inFlight}`, await measured(load, SECONDS, routes[route].pids));
+        } finally {
+          await load.close();
+        }
       }
     }
     const rows = [...results].map(([key, r]) => {
@@ -132,13 +156,14 @@ async function main(): Promise<void> {
         r.p50.toFixed(2),
         r.p99.toFixed(2),
         r.clientCpuPerCall.toFixed(0),
+        r.serverCpuPerCall.toFixed(0),
       ];
     });
     process.stdout.write(
       `server-everything echo, ${SECONDS} s per row (database: ${platform.ready.driver})\n`,
     );
     process.stdout.write(
-      `${table(["route", "in flight", "calls/s", "p50 ms", "p99 ms", "client CPU µs/call"], rows)}\n`,
+      `${table(["route", "in flight", "calls/s", "p50 ms", "p99 ms", "CPU µs/call: client", "server side"], rows)}\n`,
     );
     const at = (route: Route, n: number) => results.get(`${route}@${n}`) as Driven;
     const ratio = at("gumstack gateway", 10).callsPerSecond / at("mcp-proxy", 10).callsPerSecond;
@@ -146,7 +171,7 @@ async function main(): Promise<void> {
     const print = (line: string) => process.stdout.write(`${line}\n`);
     print(`gateway vs mcp-proxy at 10 in flight: ${ratio.toFixed(2)}x (target ≥ 3x)`);
     print(`gateway added p50 over direct stdio at 1: ${added.toFixed(2)} ms (target ≤ 1 ms)`);
-    await Promise.allSettled(opened.splice(0).map((client) => client.close()));
+    await direct.close();
     proxy.child.kill("SIGTERM");
     await stopChild(platform.child);
     platform = await startChild({
@@ -167,7 +192,7 @@ async function main(): Promise<void> {
       `  memory per process tree (RSS): p50 ${p50(cold.memoryMiB).toFixed(1)} MiB, max ${(cold.memoryMiB.at(-1) ?? 0).toFixed(1)} MiB`,
     );
   } finally {
-    await Promise.allSettled(opened.map((client) => client.close()));
+    await direct?.close();
     proxy?.child.kill("SIGTERM");
     if (platform) await stopChild(platform.child);
     rmSync(tmp, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 // A round of load on one route, with the CPU time each process spent on it: the load generator
 // (this process), the platform, and the hosted process.
 import { load, type Measured, type Target } from "../shared/load.js";
-import { childrenOf, cpuMs } from "../shared/proc.js";
+import { cpuMs, treeCpuMs } from "../shared/proc.js";
 import type { GatewayReady } from "./ready.js";
 import type { Route } from "./routes.js";
 
@@ -16,22 +16,6 @@ export interface Round {
   route: Route;
   measured: Measured;
   cpu: CpuPerCall;
-}
-
-/**
- * CPU of a process and everything under it: the hosted server's pid may be its sandbox's
- * bubblewrap, with the server itself a child of it.
- */
-function treeCpuMs(pid: number): number {
-  let total = 0;
-  const pending = [pid];
-  // Bounded: a process tree here is a few processes deep.
-  for (let i = 0; i < pending.length && i < 64; i++) {
-    const at = pending[i] as number;
-    total += cpuMs(at);
-    pending.push(...childrenOf(at));
-  }
-  return total;
 }
 
 export async function measureRound(

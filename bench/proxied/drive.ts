@@ -17,7 +17,7 @@ export interface Driven {
   clientCpuPerCall: number;
 }
 
-const MESSAGE = "hello from bench:proxied";
+export const MESSAGE = "hello from bench:proxied";
 
 /** Calls `echo` from every client until `seconds` have passed; any wrong reply rejects. */
 export async function drive(clients: readonly Client[], seconds: number): Promise<Driven> {

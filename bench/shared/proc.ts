@@ -13,6 +13,22 @@ export function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
 }
 
+/**
+ * CPU of a process and everything under it, in milliseconds: a server's pid may be its sandbox's
+ * bubblewrap, or a proxy with the server as its child.
+ */
+export function treeCpuMs(pid: number): number {
+  let total = 0;
+  const pending = [pid];
+  // Bounded: a process tree here is a few processes deep.
+  for (let i = 0; i < pending.length && i < 64; i++) {
+    const at = pending[i] as number;
+    total += cpuMs(at);
+    pending.push(...childrenOf(at));
+  }
+  return total;
+}
+
 /** A `kB` field of /proc/<pid>/status (VmRSS, VmHWM, RssAnon…), in KiB. */
 export function statusKiB(pid: number, field: string): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");

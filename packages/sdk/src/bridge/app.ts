@@ -3,7 +3,8 @@ import { Hono } from "hono";
 import type { CallContext, CredentialSource } from "../context.js";
 import { contextAuthenticator, contextChallenge } from "../host/context-auth.js";
 import { handleMcpRequest, type McpEndpoint } from "../host/streamable/endpoint.js";
-import { jsonRpcError, nodeHangUp } from "../host/streamable/http.js";
+import { jsonRpcError } from "../host/streamable/http.js";
+import { mcpRequestOf } from "../host/streamable/request.js";
 import type { Router } from "../host/streamable/router.js";
 import type { Sessions } from "../host/streamable/sessions.js";
 import type { BridgeSettings } from "./settings.js";
@@ -58,7 +59,7 @@ export function createBridgeApp(o: BridgeAppOptions): Hono {
   const app = new Hono();
   app.all("/mcp", (c) =>
     o.ready()
-      ? handleMcpRequest(endpoint, c.req.raw, nodeHangUp(c.env))
+      ? handleMcpRequest(endpoint, mcpRequestOf(c))
       : jsonRpcError(503, -32000, "Service Unavailable: the server is starting", {
           "retry-after": "1",
         }),

@@ -1,6 +1,7 @@
 import type { Logger } from "@gumstack/log";
 import { CONTEXT_HEADER, readContext } from "@gumstack/runtime/core";
 import type { Authenticated } from "./streamable/endpoint.js";
+import type { McpRequest } from "./streamable/request.js";
 
 export interface ContextAuthOptions {
   serverId: string;
@@ -19,9 +20,9 @@ export const contextChallenge = (serverName: string) => `Gumstack-Context realm=
  */
 export function contextAuthenticator(
   o: ContextAuthOptions,
-): (request: Request) => Promise<Authenticated> {
+): (request: McpRequest) => Promise<Authenticated> {
   return async function authenticateContext(request) {
-    const context = request.headers.get(CONTEXT_HEADER) ?? undefined;
+    const context = request.header(CONTEXT_HEADER);
     const read = readContext(o.runtimeSecret, context, o.serverId, o.now());
     if ("problem" in read) {
       o.log.warn("refused a request without a valid platform context", { problem: read.problem });

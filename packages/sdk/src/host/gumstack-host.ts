@@ -266,7 +266,7 @@ export class GumstackHost {
         challenge: `Bearer realm="${this.config.name}"`,
         origins: originsOf(publicUrl, runtime.mcpAllowedOrigins),
         authenticate: async (request) => {
-          const userId = await apiKeys.verify(request.headers.get("authorization"));
+          const userId = await apiKeys.verify(request.header("authorization") ?? null);
           return userId === null ? null : { userId };
         },
       },

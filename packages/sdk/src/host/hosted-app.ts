@@ -14,7 +14,7 @@ import type { ServerConfig } from "../config.js";
 import { contextAuthenticator, contextChallenge } from "./context-auth.js";
 import type { HostedCredentialSource } from "./hosted-source.js";
 import { handleMcpRequest, type McpEndpoint } from "./streamable/endpoint.js";
-import { nodeHangUp } from "./streamable/http.js";
+import { mcpRequestOf } from "./streamable/request.js";
 import type { Router } from "./streamable/router.js";
 import type { Sessions } from "./streamable/sessions.js";
 import type { UrlElicitations } from "./url-elicitations.js";
@@ -56,7 +56,7 @@ export function createHostedApp(o: HostedOptions): Hono {
     authenticate: contextAuthenticator(o),
   };
   const app = new Hono();
-  app.all("/mcp", (c) => handleMcpRequest(endpoint, c.req.raw, nodeHangUp(c.env)));
+  app.all("/mcp", (c) => handleMcpRequest(endpoint, mcpRequestOf(c)));
   const expected = digest(`Bearer ${o.runtimeSecret}`);
   app.use("/internal/*", async function onlyThePlatform(c, next) {
     // Only the platform knows this server's runtime secret.

@@ -8,14 +8,14 @@ import {
   type RequestId,
   SUPPORTED_PROTOCOL_VERSIONS,
 } from "@modelcontextprotocol/sdk/types.js";
-import { jsonRpcError, KEEP_ALIVE_MS, SSE_HEADERS, watchedStream } from "./http.js";
+import {
+  FIRST_EVENT_WAIT_MS,
+  jsonRpcError,
+  KEEP_ALIVE_MS,
+  SSE_HEADERS,
+  watchedStream,
+} from "./http.js";
 
-/**
- * How long an SSE answer waits for its first event before its head goes out. A quick tool's
- * whole answer is then one body with a length (cheaper for everyone on the path); an event
- * that comes is sent at once, never held back.
- */
-const FIRST_EVENT_WAIT_MS = 250;
 /** Events a stream holds for a client that reads slower than its tool sends. */
 const QUEUED_BYTES = 64 * 1024;
 

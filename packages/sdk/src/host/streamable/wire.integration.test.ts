@@ -208,6 +208,18 @@ describe(`the standalone host's /mcp on the wire [${testDriver}]`, () => {
     expect(html.status).toBe(406);
   });
 
+  it("refuses a body over 4 MiB with 413, and serves the next request", async () => {
+    const big = await post(call(1, "echo", { text: "x".repeat(4 * 1024 * 1024) }));
+    expect(big.status).toBe(413);
+    expect(await big.json()).toMatchObject({
+      error: { code: -32000, message: expect.stringContaining("4194304 bytes") },
+    });
+    const next = await post(call(2, "echo", { text: "after" }));
+    expect(eventsOf(await next.text())).toEqual([
+      { jsonrpc: "2.0", id: 2, result: { content: [{ type: "text", text: "after" }] } },
+    ]);
+  });
+
   it("answers a CORS preflight without a key, and refuses another site's origin", async () => {
     const preflight = await fetch(url, {
       method: "OPTIONS",
@@ -256,6 +268,35 @@ describe(`the standalone host's /mcp on the wire [${testDriver}]`, () => {
     );
     const getWithout = await fetch(url, { headers: { authorization: `Bearer ${apiKey}` } });
     expect(getWithout.status).toBe(400);
+  });
+
+  it("in a session, sends a quick call's SSE answer whole, with a length, and still streams a slow one's progress as it happens", async () => {
+    const init = await post(INITIALIZE);
+    const headers = { "mcp-session-id": init.headers.get("mcp-session-id") as string };
+    await init.text();
+    await post({ jsonrpc: "2.0", method: "notifications/initialized" }, headers);
+    const quick = await post(call(11, "echo", { text: "whole" }), headers);
+    expect(quick.headers.get("content-type")).toBe("text/event-stream");
+    expect(quick.headers.get("x-accel-buffering")).toBe("no");
+    const text = await quick.text();
+    expect(quick.headers.get("content-length")).toBe(String(Buffer.byteLength(text)));
+    expect(quick.headers.get("transfer-encoding")).toBeNull();
+    expect(eventsOf(text)).toEqual([
+      { jsonrpc: "2.0", id: 11, result: { content: [{ type: "text", text: "whole" }] } },
+    ]);
+    const slow = await post(call(12, "steps"), headers);
+    expect(slow.headers.get("content-length")).toBeNull();
+    const { reader } = await readUntil(
+      slow.body as ReadableStream<Uint8Array>,
+      (text) => eventsOf(text).length >= 2,
+    );
+    releaseSlow();
+    let rest = "";
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read())
+      rest += new TextDecoder().decode(chunk.value);
+    expect(eventsOf(rest)).toEqual([
+      { jsonrpc: "2.0", id: 12, result: { content: [{ type: "text", text: "all steps" }] } },
+    ]);
   });
 
   it("closing the host ends a session's open stream, so a drain is not held forever", async () => {

@@ -1,0 +1,121 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+/**
+ * Calls `listener` if the client goes away before its answer is sent; returns what stops
+ * listening.
+ */
+export type HangUp = (listener: () => void) => () => void;
+
+/**
+ * What /mcp reads of a request. Served by Node (as GumstackHost and the bridge are), it is read
+ * from Node's own IncomingMessage: reading a header of Hono's request builds a whole web Request
+ * (its Headers, an AbortController, a body stream over the socket), which cost a quick call more
+ * than the rest of what /mcp does for it. Anywhere else, a web Request.
+ */
+export interface McpRequest {
+  readonly method: string;
+  /** The whole URL. */
+  readonly url: string;
+  /** A header by its lower-case name; a repeated one's values joined with ", ". */
+  header(name: string): string | undefined;
+  /** Every header, names in lower case. */
+  headers(): Iterable<[string, string]>;
+  /** The body as text, or null past `limit` bytes (the rest is then not read). */
+  text(limit: number): Promise<string | null>;
+  onHangUp: HangUp;
+}
+
+/** A Hono context's request: Node's own when @hono/node-server serves it, else the web one. */
+export function mcpRequestOf(c: { req: { raw: Request; url: string }; env: unknown }): McpRequest {
+  const env = c.env as { incoming?: IncomingMessage; outgoing?: ServerResponse } | undefined;
+  if (env?.incoming && env.outgoing) return nodeRequest(env.incoming, env.outgoing, c.req.url);
+  return webRequest(c.req.raw);
+}
+
+export function nodeRequest(
+  incoming: IncomingMessage,
+  outgoing: ServerResponse,
+  url: string,
+): McpRequest {
+  const { headers } = incoming;
+  return {
+    method: incoming.method ?? "GET",
+    url,
+    header(name) {
+      const value = headers[name];
+      return value === undefined || typeof value === "string" ? value : value.join(", ");
+    },
+    *headers() {
+      for (const name in headers) {
+        const value = headers[name];
+        if (value !== undefined)
+          yield [name, typeof value === "string" ? value : value.join(", ")] as [string, string];
+      }
+    },
+    text: (limit) => readText(incoming, limit),
+    onHangUp(listener) {
+      const closed = () => {
+        if (!outgoing.writableFinished) listener();
+      };
+      outgoing.once("close", closed);
+      return () => outgoing.off("close", closed);
+    },
+  };
+}
+
+export function webRequest(request: Request): McpRequest {
+  return {
+    method: request.method,
+    url: request.url,
+    header: (name) => request.headers.get(name) ?? undefined,
+    headers: () => request.headers,
+    async text(limit) {
+      if (Number(request.headers.get("content-length") ?? 0) > limit) return null;
+      const text = await request.text();
+      return Buffer.byteLength(text) > limit ? null : text;
+    },
+    onHangUp(listener) {
+      request.signal.addEventListener("abort", listener, { once: true });
+      return () => request.signal.removeEventListener("abort", listener);
+    },
+  };
+}
+
+/** A Node request's whole body as UTF-8 text, or null past `limit` bytes. */
+function readText(incoming: IncomingMessage, limit: number): Promise<string | null> {
+  if (Number(incoming.headers["content-length"] ?? 0) > limit) return Promise.resolve(null);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      cleanUp();
+      resolve(null);
+    };
+    const onEnd = () => {
+      cleanUp();
+      resolve(Buffer.concat(chunks, size).toString("utf8"));
+    };
+    const onGone = (error?: Error) => {
+      cleanUp();
+      reject(error ?? new Error("the client went away before its request was whole"));
+    };
+    const onClose = () => {
+      if (!incoming.complete) onGone();
+    };
+    function cleanUp() {
+      incoming.off("data", onData);
+      incoming.off("end", onEnd);
+      incoming.off("error", onGone);
+      incoming.off("close", onClose);
+    }
+    incoming.on("data", onData);
+    incoming.once("end", onEnd);
+    incoming.once("error", onGone);
+    incoming.once("close", onClose);
+  });
+}
