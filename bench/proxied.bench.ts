@@ -45,8 +45,24 @@ interface Load {
   close(): Promise<void>;
 }
 
+type Measured = Driven & { serverCpuPerCall: number };
+
+/** The mean of each figure over rounds. */
+function meanOf(rounds: readonly Measured[]): Measured {
+  const mean = (pick: (round: Measured) => number) =>
+    rounds.reduce((sum, round) => sum + pick(round), 0) / rounds.length;
+  return {
+    calls: mean((r) => r.calls),
+    callsPerSecond: mean((r) => r.callsPerSecond),
+    p50: mean((r) => r.p50),
+    p99: mean((r) => r.p99),
+    clientCpuPerCall: mean((r) => r.clientCpuPerCall),
+    serverCpuPerCall: mean((r) => r.serverCpuPerCall),
+  };
+}
+
 /** The server-side processes' CPU (each with its descendants) per call, in µs. */
-async function measured(load: Load, seconds: number, pids: readonly number[]) {
+async function measured(load: Load, seconds: number, pids: readonly number[]): Promise<Measured> {
   const cpuOf = () => pids.reduce((sum, pid) => sum + treeCpuMs(pid), 0);
   const before = cpuOf();
   const result = await load.run(seconds);
@@ -135,16 +151,26 @@ async function main(): Promise<void> {
       },
       "mcp-proxy": { open: http("mcp-proxy", proxy.url), pids: [proxy.child.pid as number] },
     };
-    const results = new Map<string, Driven & { serverCpuPerCall: number }>();
+    const results = new Map<string, Measured>();
     for (const inFlight of [1, 10]) {
-      for (const route of ROUTES) {
-        const load = await routes[route].open(inFlight);
-        try {
+      const loads = new Map<Route, Load>();
+      try {
+        for (const route of ROUTES) {
+          const load = await routes[route].open(inFlight);
+          loads.set(route, load);
           await load.run(WARM_UP_SECONDS);
-          results.set(`${route}@${inFlight}`, await measured(load, SECONDS, routes[route].pids));
-        } finally {
-          await load.close();
         }
+        // Each route twice, in mirrored order (ABC CBA), so a machine that drifts during the run
+        // weighs on every route alike; the figures are the two rounds' mean.
+        const rounds = new Map<Route, Measured[]>(ROUTES.map((route) => [route, []]));
+        for (const route of [...ROUTES, ...[...ROUTES].reverse()]) {
+          const round = await measured(loads.get(route) as Load, SECONDS, routes[route].pids);
+          rounds.get(route)?.push(round);
+        }
+        for (const [route, measuredRounds] of rounds)
+          results.set(`${route}@${inFlight}`, meanOf(measuredRounds));
+      } finally {
+        await Promise.allSettled([...loads.values()].map((load) => load.close()));
       }
     }
     const rows = [...results].map(([key, r]) => {
@@ -160,12 +186,12 @@ async function main(): Promise<void> {
       ];
     });
     process.stdout.write(
-      `server-everything echo, ${SECONDS} s per row (database: ${platform.ready.driver})\n`,
+      `server-everything echo, the mean of 2 rounds of ${SECONDS} s per row (database: ${platform.ready.driver})\n`,
     );
     process.stdout.write(
       `${table(["route", "in flight", "calls/s", "p50 ms", "p99 ms", "CPU µs/call: client", "server side"], rows)}\n`,
     );
-    const at = (route: Route, n: number) => results.get(`${route}@${n}`) as Driven;
+    const at = (route: Route, n: number) => results.get(`${route}@${n}`) as Measured;
     const ratio = at("gumstack gateway", 10).callsPerSecond / at("mcp-proxy", 10).callsPerSecond;
     const added = at("gumstack gateway", 1).p50 - at("direct stdio", 1).p50;
     const print = (line: string) => process.stdout.write(`${line}\n`);

@@ -52,6 +52,8 @@ class Connection {
     | undefined;
   private head: ResponseHead | undefined;
   private chunks: Buffer[] = [];
+  /** Closed by either side: a server closes a keep-alive connection idle for a few seconds. */
+  closed = false;
 
   private constructor(private readonly socket: Socket) {
     socket.on("data", (data: Buffer) => {
@@ -63,7 +65,10 @@ class Connection {
       }
     });
     socket.on("error", (error) => this.fail(error));
-    socket.on("close", () => this.fail(new Error("the server closed the connection")));
+    socket.on("close", () => {
+      this.closed = true;
+      this.fail(new Error("the server closed the connection"));
+    });
   }
 
   static open(port: number): Promise<Connection> {
@@ -139,6 +144,7 @@ const rpc = (method: string, params: unknown, id?: number) =>
   JSON.stringify({ jsonrpc: "2.0", ...(id === undefined ? {} : { id }), method, params });
 
 interface Session {
+  port: number;
   connection: Connection;
   call: Buffer;
   end: Buffer | undefined;
@@ -169,10 +175,19 @@ async function openSession(target: McpLoadTarget): Promise<Session> {
       `${target.name}: notifications/initialized answered ${initialized.head.status}`,
     );
   return {
+    port: Number(url.port),
     connection,
     call: request(url, headers, rpc("tools/call", target.call, 1)),
     end: session === undefined ? undefined : request(url, headers, undefined, "DELETE"),
   };
+}
+
+/**
+ * A connection the server closed while its session was idle (during another route's round) is
+ * opened again, as an HTTP client's agent would: an MCP session is not its TCP connection.
+ */
+async function reconnected(session: Session): Promise<void> {
+  if (session.connection.closed) session.connection = await Connection.open(session.port);
 }
 
 /** `connections` MCP sessions to one target, each a closed loop of calls while it runs. */
@@ -197,10 +212,11 @@ export class McpLoad {
     const until = started + seconds * 1_000;
     const cpu = process.cpuUsage();
     await Promise.all(
-      this.sessions.map(async ({ connection, call }) => {
+      this.sessions.map(async (session) => {
         while (performance.now() < until) {
+          await reconnected(session);
           const at = performance.now();
-          const reply = await connection.send(call);
+          const reply = await session.connection.send(session.call);
           latencies.push(performance.now() - at);
           if (reply.head.status !== 200 || !reply.body.includes(target.expect))
             throw new Error(`${target.name}: a call answered ${reply.head.status}: ${reply.body}`);
@@ -222,11 +238,12 @@ export class McpLoad {
   /** Ends each session (DELETE, as a client that is done does) and closes its connection. */
   async close(): Promise<void> {
     await Promise.allSettled(
-      this.sessions.map(async ({ connection, end }) => {
+      this.sessions.map(async (session) => {
         try {
-          if (end) await connection.send(end);
+          await reconnected(session);
+          if (session.end) await session.connection.send(session.end);
         } finally {
-          connection.close();
+          session.connection.close();
         }
       }),
     );
