@@ -1,10 +1,10 @@
-import {
-  isJSONRPCErrorResponse,
-  type JSONRPCErrorResponse,
-  type JSONRPCMessage,
-  type JSONRPCRequest,
-  type JSONRPCResultResponse,
+import type {
+  JSONRPCErrorResponse,
+  JSONRPCMessage,
+  JSONRPCRequest,
+  JSONRPCResultResponse,
 } from "@modelcontextprotocol/sdk/types.js";
+import { isError } from "../host/streamable/messages.js";
 
 /** The server answered one of the bridge's own requests with an error. */
 export class ChildRequestError extends Error {
@@ -57,7 +57,7 @@ export class OwnRequests {
     if (!waiting) return false;
     this.waiting.delete(reply.id);
     clearTimeout(waiting.timer);
-    if (isJSONRPCErrorResponse(reply))
+    if (isError(reply))
       waiting.reject(new ChildRequestError(waiting.method, reply.error.code, reply.error.message));
     else waiting.resolve(reply.result);
     return true;

@@ -2,10 +2,6 @@ import type { Logger } from "@gumstack/log";
 import {
   ErrorCode,
   type InitializeResult,
-  isJSONRPCErrorResponse,
-  isJSONRPCNotification,
-  isJSONRPCRequest,
-  isJSONRPCResultResponse,
   type JSONRPCErrorResponse,
   type JSONRPCMessage,
   type JSONRPCNotification,
@@ -14,6 +10,7 @@ import {
   type RequestId,
 } from "@modelcontextprotocol/sdk/types.js";
 import { type CallContext, callContext } from "../context.js";
+import { isError, isNotification, isRequest, isResult } from "../host/streamable/messages.js";
 import { errorReply, type Router } from "../host/streamable/router.js";
 import { canTake } from "./client-capabilities.js";
 import { type Forwarded, ForwardedRequests } from "./forwarded.js";
@@ -157,10 +154,9 @@ export class Relay {
   fromUpstream(message: JSONRPCMessage): void {
     // Whatever request the stdout read happened under, the child's messages are about none.
     callContext.exit(() => {
-      if (isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message))
-        this.childReply(message);
-      else if (isJSONRPCRequest(message)) this.childRequest(message);
-      else if (isJSONRPCNotification(message)) this.childNotification(message);
+      if (isResult(message) || isError(message)) this.childReply(message);
+      else if (isRequest(message)) this.childRequest(message);
+      else if (isNotification(message)) this.childNotification(message);
     });
   }
 
@@ -182,7 +178,7 @@ export class Relay {
   /** A message a remote server did not take (its POST was answered with an error status). */
   undelivered(message: JSONRPCMessage, why: Undelivered): void {
     if (why.kind === "expired") this.stale = true;
-    if (!isJSONRPCRequest(message)) {
+    if (!isRequest(message)) {
       this.o.log.debug("the remote server did not take a message", { reason: why.reason });
       return;
     }
@@ -232,7 +228,7 @@ export class Relay {
    */
   private deliver(message: JSONRPCMessage): boolean {
     if (!this.stale) return this.o.upstream.send(message);
-    if (!isJSONRPCRequest(message) || typeof message.id !== "number") return true;
+    if (!isRequest(message) || typeof message.id !== "number") return true;
     const id = message.id;
     this.reopened().then(
       () => {
@@ -260,17 +256,17 @@ export class Relay {
   }
 
   private fromClient(message: JSONRPCMessage): void {
-    if (isJSONRPCRequest(message)) {
+    if (isRequest(message)) {
       this.clientRequest(message, callContext.getStore());
       return;
     }
-    if (isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message)) {
+    if (isResult(message) || isError(message)) {
       // An answer to the child's request; the router let only the client asked give it.
       if (message.id !== undefined) this.asked.delete(message.id);
       this.deliver(message);
       return;
     }
-    if (isJSONRPCNotification(message)) this.clientNotification(message);
+    if (isNotification(message)) this.clientNotification(message);
   }
 
   private clientRequest(request: JSONRPCRequest, call: CallContext | undefined): void {
@@ -355,7 +351,7 @@ export class Relay {
     const request = reply.id === undefined ? undefined : this.forwarded.take(reply.id);
     // Cancelled, or its client went away: no one waits for it.
     if (!request) return;
-    if (request.method === "tools/list" && isJSONRPCResultResponse(reply)) {
+    if (request.method === "tools/list" && isResult(reply)) {
       this.toClient({ ...reply, result: this.o.tools.rewriteList(reply.result) as never });
       return;
     }

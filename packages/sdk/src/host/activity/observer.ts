@@ -1,12 +1,9 @@
 import type { ToolCallOutcome } from "@gumstack/db";
 import { MAX_TOOL_NAME } from "@gumstack/runtime/internal-api";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
-import {
-  ErrorCode,
-  isJSONRPCErrorResponse,
-  isJSONRPCResultResponse,
-} from "@modelcontextprotocol/sdk/types.js";
+import { ErrorCode } from "@modelcontextprotocol/sdk/types.js";
 import type { CallContext } from "../../context.js";
+import { isError, isResult } from "../streamable/messages.js";
 import type { RouterObserver } from "../streamable/router.js";
 import type { ActivityReporter } from "./reporter.js";
 
@@ -83,11 +80,11 @@ export class ActivityObserver implements RouterObserver {
    * short by shutdown never replies through here, and is not recorded.
    */
   private outcomeOf(call: CallContext, reply: JSONRPCMessage): ToolCallOutcome {
-    if (isJSONRPCErrorResponse(reply))
+    if (isError(reply))
       return reply.error.code === ErrorCode.UrlElicitationRequired && this.links.has(call)
         ? "auth_required"
         : "error";
-    if (!isJSONRPCResultResponse(reply)) return "error";
+    if (!isResult(reply)) return "error";
     if (reply.result.isError !== true) return "ok";
     const links = this.links.get(call) ?? [];
     const content = Array.isArray(reply.result.content) ? reply.result.content : [];

@@ -2,11 +2,11 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "@gumstack/log";
 import { crossOriginProblem, MCP_METHODS } from "@gumstack/runtime/core";
 import type { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
-import { isInitializeRequest, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { type CallContext, type CredentialSource, callContext } from "../../context.js";
 import { CallerText, redactReply } from "../redact.js";
 import { corsHeaders, jsonRpcError, preflight, watchBody } from "./http.js";
-import type { HangUp, McpRequest } from "./request.js";
+import type { McpRequest } from "./request.js";
 import type { Channel, Finish, Router } from "./router.js";
 import { type Session, type Sessions, SessionsFullError } from "./sessions.js";
 import { StatelessExchange } from "./stateless.js";
@@ -65,7 +65,6 @@ export async function handleMcpRequest(
   request: McpRequest,
 ): Promise<Response> {
   const origin = request.header("origin") ?? null;
-  const { onHangUp } = request;
   if (endpoint.origins) {
     const problem = crossOriginProblem(
       { origin, secFetchSite: request.header("sec-fetch-site") ?? null },
@@ -109,7 +108,8 @@ export async function handleMcpRequest(
   }
   const accept = request.header("accept") ?? "*/*";
   const streams = accept.includes("text/event-stream");
-  const initialize = (Array.isArray(body) ? body : [body]).some(isInitializeRequest);
+  // By its method: the SDK's transport checks the whole of it, and refuses a malformed one.
+  const initialize = (Array.isArray(body) ? body : [body]).some(isInitialize);
   let channel: Channel;
   let opened: Session | undefined;
   if (session) {
@@ -139,7 +139,6 @@ export async function handleMcpRequest(
     return serveStateless(endpoint, request, callOf(endpoint, identity, request), body, {
       streams,
       cors,
-      onHangUp,
     });
   } else {
     return jsonRpcError(
@@ -157,7 +156,7 @@ export async function handleMcpRequest(
     // A client gone from a JSON answer: its calls stop. A stream can be resumed: they go on.
     if (current.json) endpoint.router.cancelAll(channel, "the client closed the request");
   };
-  const forget = onHangUp(hungUp);
+  const forget = request.onHangUp(hungUp);
   let response: Response;
   try {
     response = await callContext.run(call, () =>
@@ -190,6 +189,12 @@ export async function handleMcpRequest(
     request.method === "POST",
   );
 }
+
+const isInitialize = (value: unknown) =>
+  typeof value === "object" &&
+  value !== null &&
+  (value as { method?: unknown }).method === "initialize" &&
+  "id" in value;
 
 type Identity = { userId: string; context?: string; deadline?: number };
 
@@ -225,7 +230,7 @@ async function serveStateless(
   request: McpRequest,
   call: CallContext,
   body: unknown,
-  { streams, cors, onHangUp }: { streams: boolean; cors: Record<string, string>; onHangUp: HangUp },
+  { streams, cors }: { streams: boolean; cors: Record<string, string> },
 ): Promise<Response> {
   const exchange: StatelessExchange = new StatelessExchange({
     sse: streams,
@@ -236,7 +241,7 @@ async function serveStateless(
       void exchange.close();
     },
   });
-  const forget = onHangUp(() => exchange.abandon());
+  const forget = request.onHangUp(() => exchange.abandon());
   await endpoint.router.attach({ transport: exchange }, redactingFinish(endpoint.log));
   return callContext.run(call, () =>
     exchange.handle(body, request.header("mcp-protocol-version") ?? null, cors),

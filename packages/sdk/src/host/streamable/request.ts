@@ -1,12 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 
 /**
- * Calls `listener` if the client goes away before its answer is sent; returns what stops
- * listening.
- */
-export type HangUp = (listener: () => void) => () => void;
-
-/**
  * What /mcp reads of a request. Served by Node (as GumstackHost and the bridge are), it is read
  * from Node's own IncomingMessage: reading a header of Hono's request builds a whole web Request
  * (its Headers, an AbortController, a body stream over the socket), which cost a quick call more
@@ -22,7 +16,8 @@ export interface McpRequest {
   headers(): Iterable<[string, string]>;
   /** The body as text, or null past `limit` bytes (the rest is then not read). */
   text(limit: number): Promise<string | null>;
-  onHangUp: HangUp;
+  /** Calls `listener` if the client goes away before its answer is sent; returns what stops listening. */
+  onHangUp(listener: () => void): () => void;
 }
 
 /** A Hono context's request: Node's own when @hono/node-server serves it, else the web one. */
@@ -37,30 +32,46 @@ export function nodeRequest(
   outgoing: ServerResponse,
   url: string,
 ): McpRequest {
-  const { headers } = incoming;
-  return {
-    method: incoming.method ?? "GET",
-    url,
-    header(name) {
+  return new NodeRequest(incoming, outgoing, url);
+}
+
+/** A class, not an object of closures: one request per call, so its methods are made once. */
+class NodeRequest implements McpRequest {
+  readonly method: string;
+
+  constructor(
+    private readonly incoming: IncomingMessage,
+    private readonly outgoing: ServerResponse,
+    readonly url: string,
+  ) {
+    this.method = incoming.method ?? "GET";
+  }
+
+  header(name: string): string | undefined {
+    const value = this.incoming.headers[name];
+    return value === undefined || typeof value === "string" ? value : value.join(", ");
+  }
+
+  *headers(): Iterable<[string, string]> {
+    const { headers } = this.incoming;
+    for (const name in headers) {
       const value = headers[name];
-      return value === undefined || typeof value === "string" ? value : value.join(", ");
-    },
-    *headers() {
-      for (const name in headers) {
-        const value = headers[name];
-        if (value !== undefined)
-          yield [name, typeof value === "string" ? value : value.join(", ")] as [string, string];
-      }
-    },
-    text: (limit) => readText(incoming, limit),
-    onHangUp(listener) {
-      const closed = () => {
-        if (!outgoing.writableFinished) listener();
-      };
-      outgoing.once("close", closed);
-      return () => outgoing.off("close", closed);
-    },
-  };
+      if (value !== undefined) yield [name, typeof value === "string" ? value : value.join(", ")];
+    }
+  }
+
+  text(limit: number): Promise<string | null> {
+    return readText(this.incoming, limit);
+  }
+
+  onHangUp(listener: () => void): () => void {
+    const { outgoing } = this;
+    const closed = () => {
+      if (!outgoing.writableFinished) listener();
+    };
+    outgoing.once("close", closed);
+    return () => outgoing.off("close", closed);
+  }
 }
 
 export function webRequest(request: Request): McpRequest {

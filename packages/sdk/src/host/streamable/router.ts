@@ -2,16 +2,13 @@ import type {
   Transport,
   TransportSendOptions,
 } from "@modelcontextprotocol/sdk/shared/transport.js";
-import {
-  isJSONRPCErrorResponse,
-  isJSONRPCNotification,
-  isJSONRPCRequest,
-  isJSONRPCResultResponse,
-  type JSONRPCMessage,
-  type MessageExtraInfo,
-  type RequestId,
+import type {
+  JSONRPCMessage,
+  MessageExtraInfo,
+  RequestId,
 } from "@modelcontextprotocol/sdk/types.js";
 import { type CallContext, callContext } from "../../context.js";
+import { isError, isNotification, isRequest, isResult } from "./messages.js";
 
 /**
  * One client's side of HTTP: the SDK's own Streamable HTTP transport, one per session (or one
@@ -128,7 +125,7 @@ export class Router implements Transport {
     extra: MessageExtraInfo | undefined,
     finish: (request: JSONRPCMessage) => Finish,
   ) {
-    if (isJSONRPCRequest(message)) {
+    if (isRequest(message)) {
       const id = ++this.nextId;
       const call = callContext.getStore();
       const entry: InFlight = {
@@ -150,7 +147,7 @@ export class Router implements Transport {
       this.onmessage?.({ ...message, id }, extra);
       return;
     }
-    if (isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message)) {
+    if (isResult(message) || isError(message)) {
       // Only the client asked may answer: another session cannot answer someone's elicitation.
       const id = message.id;
       if (id === undefined || this.asked.get(id) !== channel) return;
@@ -158,7 +155,7 @@ export class Router implements Transport {
       this.onmessage?.(message, extra);
       return;
     }
-    if (isJSONRPCNotification(message) && message.method === "notifications/cancelled") {
+    if (isNotification(message) && message.method === "notifications/cancelled") {
       const clientId = (message.params as { requestId?: RequestId } | undefined)?.requestId;
       const id = clientId === undefined ? undefined : this.byClientId.get(channel)?.get(clientId);
       if (id === undefined) return;
@@ -169,29 +166,29 @@ export class Router implements Transport {
   }
 
   async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
-    if (isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message)) {
+    if (isResult(message) || isError(message)) {
       const id = typeof message.id === "number" ? message.id : undefined;
       const entry = id === undefined ? undefined : this.inFlight.get(id);
       // Gone: cancelled, its client hung up, or the server is closing.
       if (id === undefined || !entry) return;
       this.forget(id, entry);
-      if (isJSONRPCResultResponse(message)) this.subscribed(entry);
+      if (isResult(message)) this.subscribed(entry);
       const reply = entry.finish({ ...message, id: entry.clientId });
       this.observer?.replied(entry.request, reply, entry.call);
       await this.deliver(entry.channel, reply);
       return;
     }
     // About the server, never one request: however it is sent, every session (or subscriber).
-    if (isJSONRPCNotification(message) && message.method.endsWith("/list_changed"))
+    if (isNotification(message) && message.method.endsWith("/list_changed"))
       return this.broadcast(message);
-    if (isJSONRPCNotification(message) && message.method === "notifications/resources/updated")
+    if (isNotification(message) && message.method === "notifications/resources/updated")
       return this.broadcast(message, String(message.params?.uri));
     const related = options?.relatedRequestId;
     if (related !== undefined) {
       // About a request: to its client, or nowhere once it is over (never to anyone else).
       const entry = typeof related === "number" ? this.inFlight.get(related) : undefined;
       if (entry) await this.toRequest(entry, message);
-      else if (isJSONRPCRequest(message))
+      else if (isRequest(message))
         throw new Error(`cannot send ${message.method}: the request it is about is over`);
       return;
     }
@@ -201,11 +198,11 @@ export class Router implements Transport {
       const entry = this.servedBy(call);
       if (entry) return this.toRequest(entry, message);
       const session = call.session ? this.sessions.get(call.session.id) : undefined;
-      if (session && !isJSONRPCRequest(message)) await this.deliver(session, message);
-      else if (isJSONRPCRequest(message)) throw noClient(message.method);
+      if (session && !isRequest(message)) await this.deliver(session, message);
+      else if (isRequest(message)) throw noClient(message.method);
       return;
     }
-    if (isJSONRPCRequest(message)) throw noClient(message.method);
+    if (isRequest(message)) throw noClient(message.method);
     // About no request at all: every session's stream.
     await this.broadcast(message);
   }
@@ -249,7 +246,7 @@ export class Router implements Transport {
   }
 
   private async toRequest(entry: InFlight, message: JSONRPCMessage): Promise<void> {
-    if (isJSONRPCRequest(message)) this.asked.set(message.id, entry.channel);
+    if (isRequest(message)) this.asked.set(message.id, entry.channel);
     await this.deliver(entry.channel, entry.finish(message), { relatedRequestId: entry.clientId });
   }
 

@@ -1,8 +1,5 @@
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import {
-  isJSONRPCErrorResponse,
-  isJSONRPCRequest,
-  isJSONRPCResultResponse,
   type JSONRPCMessage,
   type MessageExtraInfo,
   type RequestId,
@@ -15,6 +12,7 @@ import {
   SSE_HEADERS,
   watchedStream,
 } from "./http.js";
+import { isError, isRequest, isResult } from "./messages.js";
 
 /** Events a stream holds for a client that reads slower than its tool sends. */
 const QUEUED_BYTES = 64 * 1024;
@@ -95,7 +93,7 @@ export class StatelessExchange implements Transport {
       this.end("ended");
       return jsonRpcError(400, -32600, "Invalid Request: not a JSON-RPC message", cors);
     }
-    for (const message of messages) if (isJSONRPCRequest(message)) this.waiting.add(message.id);
+    for (const message of messages) if (isRequest(message)) this.waiting.add(message.id);
     const extra: MessageExtraInfo = { requestInfo: { headers: this.o.headers } };
     if (this.waiting.size === 0) {
       for (const message of messages) this.onmessage?.(message, extra);
@@ -109,7 +107,7 @@ export class StatelessExchange implements Transport {
 
   async send(message: JSONRPCMessage): Promise<void> {
     if (this.over) return;
-    const reply = isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message);
+    const reply = isResult(message) || isError(message);
     if (reply) this.waiting.delete(message.id as RequestId);
     const last = reply && this.waiting.size === 0;
     if (!this.o.sse) {
