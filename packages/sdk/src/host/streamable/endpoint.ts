@@ -6,7 +6,7 @@ import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { type CallContext, type CredentialSource, callContext } from "../../context.js";
 import { CallerText, redactReply } from "../redact.js";
 import { corsHeaders, jsonRpcError, preflight, watchBody } from "./http.js";
-import type { McpRequest } from "./request.js";
+import { ClientGoneError, type McpRequest } from "./request.js";
 import type { Channel, Finish, Router } from "./router.js";
 import { type Session, type Sessions, SessionsFullError } from "./sessions.js";
 import { StatelessExchange } from "./stateless.js";
@@ -97,7 +97,14 @@ export async function handleMcpRequest(
   }
   let body: unknown;
   if (request.method === "POST") {
-    const text = await request.text(MAX_BODY_BYTES);
+    let text: string | null;
+    try {
+      text = await request.text(MAX_BODY_BYTES);
+    } catch (error) {
+      if (!(error instanceof ClientGoneError)) throw error;
+      // Nobody reads this: it only ends the exchange (499, "client closed request").
+      return new Response(null, { status: 499 });
+    }
     if (text === null)
       return jsonRpcError(413, -32000, `Payload Too Large: at most ${MAX_BODY_BYTES} bytes`, cors);
     try {

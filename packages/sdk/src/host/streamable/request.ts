@@ -14,10 +14,18 @@ export interface McpRequest {
   header(name: string): string | undefined;
   /** Every header, names in lower case. */
   headers(): Iterable<[string, string]>;
-  /** The body as text, or null past `limit` bytes (the rest is then not read). */
+  /**
+   * The body as text, or null past `limit` bytes (the rest is then not read). Rejects with
+   * ClientGoneError if the client goes away before it is whole.
+   */
   text(limit: number): Promise<string | null>;
   /** Calls `listener` if the client goes away before its answer is sent; returns what stops listening. */
   onHangUp(listener: () => void): () => void;
+}
+
+/** The client went away before its request was whole: there is no one to answer. */
+export class ClientGoneError extends Error {
+  override readonly name = "ClientGoneError";
 }
 
 /** A Hono context's request: Node's own when @hono/node-server serves it, else the web one. */
@@ -82,7 +90,13 @@ export function webRequest(request: Request): McpRequest {
     headers: () => request.headers,
     async text(limit) {
       if (Number(request.headers.get("content-length") ?? 0) > limit) return null;
-      const text = await request.text();
+      const text = await request.text().catch((error: unknown) => {
+        throw request.signal.aborted
+          ? new ClientGoneError("the client went away before its request was whole", {
+              cause: error,
+            })
+          : error;
+      });
       return Buffer.byteLength(text) > limit ? null : text;
     },
     onHangUp(listener) {
@@ -113,7 +127,9 @@ function readText(incoming: IncomingMessage, limit: number): Promise<string | nu
     };
     const onGone = (error?: Error) => {
       cleanUp();
-      reject(error ?? new Error("the client went away before its request was whole"));
+      reject(
+        new ClientGoneError("the client went away before its request was whole", { cause: error }),
+      );
     };
     const onClose = () => {
       if (!incoming.complete) onGone();

@@ -1,3 +1,4 @@
+import { connect } from "node:net";
 import { testDriver } from "@gumstack/db/testing";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -44,6 +45,7 @@ async function readUntil(
 describe(`the standalone host's /mcp on the wire [${testDriver}]`, () => {
   let url: string;
   let apiKey: string;
+  const logger = capturingLogger();
   const aborted: string[] = [];
   let releaseSlow: () => void = () => {};
   const cleanups: Array<() => Promise<void>> = [];
@@ -88,7 +90,7 @@ describe(`the standalone host's /mcp on the wire [${testDriver}]`, () => {
     const host = new GumstackHost(
       mcp,
       { name: "wire", auth: { type: "none", env: [] } },
-      { env, log: capturingLogger().log },
+      { env, log: logger.log },
     );
     const running = await host.run([]);
     cleanups.push(running.close);
@@ -218,6 +220,28 @@ describe(`the standalone host's /mcp on the wire [${testDriver}]`, () => {
     expect(eventsOf(await next.text())).toEqual([
       { jsonrpc: "2.0", id: 2, result: { content: [{ type: "text", text: "after" }] } },
     ]);
+  });
+
+  it("lets a client go that leaves before its body is whole: nothing logged as an error, nothing run", async () => {
+    const { host, hostname, port } = new URL(url);
+    const socket = connect({ host: hostname, port: Number(port) });
+    await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+    const gone = new Promise<void>((resolve) => socket.once("close", () => resolve()));
+    socket.write(
+      `POST /mcp HTTP/1.1\r\nhost: ${host}\r\nauthorization: Bearer ${apiKey}\r\n` +
+        "content-type: application/json\r\naccept: application/json\r\ncontent-length: 1000\r\n\r\n" +
+        '{"jsonrpc":"2.0","id":1,',
+    );
+    // The head is read and the key checked before the body is waited for.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    socket.destroy();
+    await gone;
+    const after = await post(call(2, "echo", { text: "still here" }));
+    expect(eventsOf(await after.text())).toEqual([
+      { jsonrpc: "2.0", id: 2, result: { content: [{ type: "text", text: "still here" }] } },
+    ]);
+    const errors = logger.lines.filter((line) => JSON.parse(line).level === "error");
+    expect(errors).toEqual([]);
   });
 
   it("answers a CORS preflight without a key, and refuses another site's origin", async () => {
