@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, connect } from "node:net";
 import { CONTEXT_HEADER } from "@gumstack/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Runner } from "../runner/index.js";
@@ -154,6 +154,32 @@ describe("the gateway's relay", () => {
       res.end(body);
     };
   };
+
+  it("lets a client go that leaves before its body is whole: nothing relayed, nothing logged as an error", async () => {
+    const before = seen.length;
+    const target = new URL(url);
+    const socket = connect({ host: target.hostname, port: Number(target.port) });
+    await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+    const gone = new Promise<void>((resolve) => socket.once("close", () => resolve()));
+    socket.write(
+      `POST ${target.pathname} HTTP/1.1\r\nhost: ${target.host}\r\nauthorization: Bearer ${key}\r\n` +
+        "content-type: application/json\r\ncontent-length: 1000\r\n\r\n" +
+        '{"jsonrpc":"2.0",',
+    );
+    // The head is read and the key checked before the body is waited for.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    socket.destroy();
+    await gone;
+    const body = JSON.stringify({ jsonrpc: "2.0", id: 1, result: { tools: [] } });
+    answer = (_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(body);
+    };
+    expect(await (await call()).text()).toBe(body);
+    expect(seen.length).toBe(before + 1);
+    const errors = platform.lines.filter((line) => JSON.parse(line).level === "error");
+    expect(errors).toEqual([]);
+  });
 
   it("refuses a browser page of another origin with 403 before the key or the server is reached", async () => {
     okReply();

@@ -12,7 +12,7 @@ import type { Lease } from "../runner/index.js";
 import { gatewayAuthenticator } from "./authenticate.js";
 import { preflight } from "./cors.js";
 import { requestHeaders, responseHeaders, SESSION_HEADER } from "./headers.js";
-import { readAll } from "./read-all.js";
+import { GONE, readAll } from "./read-all.js";
 import { relay } from "./relay.js";
 import { reply, replyToRequests } from "./reply.js";
 import { ServerIds } from "./server-ids.js";
@@ -104,6 +104,11 @@ export function createGateway(
     // MCP bodies are small JSON: read whole (bounded), then sent with a length, not chunked.
     const body =
       method === "GET" || method === "HEAD" ? undefined : await readAll(req, MAX_BODY_BYTES);
+    if (body === GONE) {
+      // It left before its request was whole: nothing to relay, no one to answer.
+      res.destroy();
+      return;
+    }
     if (body === null) {
       // The rest is not read: this connection cannot carry another request.
       return reply(res, 413, -32000, `Payload Too Large: at most ${MAX_BODY_BYTES} bytes`, {
