@@ -34,10 +34,11 @@ describe(`Streamable HTTP through the gateway [${testDriver}]`, () => {
   it("streams each progress and log notification to the client while the tool runs, then its result", async () => {
     const { client } = await connect(at);
     const seen: string[] = [];
+    const acks: Promise<unknown>[] = [];
     client.setNotificationHandler(LoggingMessageNotificationSchema, (notification) => {
       seen.push(`log ${String(notification.params.data)}`);
       // The tool waits for this before its next step: the event crossed the gateway on its own.
-      void client.callTool({ name: "ack" });
+      acks.push(client.callTool({ name: "ack" }));
     });
     const result = await client.callTool({ name: "steps", arguments: { count: 3 } }, undefined, {
       onprogress: (progress) => seen.push(`progress ${progress.progress}/${progress.total}`),
@@ -52,6 +53,8 @@ describe(`Streamable HTTP through the gateway [${testDriver}]`, () => {
       "log step 3",
       "3 steps",
     ]);
+    // The last ack's own answer may come after the tool's: closing first would cut it off.
+    await Promise.all(acks);
     await client.close();
   });
 

@@ -62,3 +62,33 @@ describe("a stateless SSE answer", () => {
     await last;
   });
 });
+
+describe("a stateless POST's messages", () => {
+  it.each([
+    [
+      "params that are not an object",
+      { jsonrpc: "2.0", id: 1, method: "tools/call", params: true },
+    ],
+    ["an id that is not an integer", { jsonrpc: "2.0", id: 1.5, method: "tools/list" }],
+    ["a member JSON-RPC does not have", { jsonrpc: "2.0", id: 1, method: "ping", extra: 1 }],
+    ["a result that is not an object", { jsonrpc: "2.0", id: 1, result: true }],
+    ["an error without a code", { jsonrpc: "2.0", id: 1, error: { message: "no" } }],
+  ])(
+    "refuses %s with 400 Invalid Request, at once: the server would drop it unanswered",
+    async (_, body) => {
+      const ends: string[] = [];
+      const handed: unknown[] = [];
+      const exchange = new StatelessExchange({
+        sse: false,
+        headers: {},
+        done: (how) => ends.push(how),
+      });
+      exchange.onmessage = (message) => handed.push(message);
+      const answer = (await exchange.handle(body, null, {})) as Response;
+      expect(answer.status).toBe(400);
+      expect(await answer.json()).toMatchObject({ error: { code: -32600 } });
+      expect(handed).toEqual([]);
+      expect(ends).toEqual(["ended"]);
+    },
+  );
+});

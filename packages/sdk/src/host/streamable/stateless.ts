@@ -1,6 +1,7 @@
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import {
   type JSONRPCMessage,
+  JSONRPCMessageSchema,
   type MessageExtraInfo,
   type RequestId,
   SUPPORTED_PROTOCOL_VERSIONS,
@@ -20,16 +21,14 @@ const QUEUED_BYTES = 64 * 1024;
 const encoder = new TextEncoder();
 const event = (message: JSONRPCMessage) => `event: message\ndata: ${JSON.stringify(message)}\n\n`;
 
-/** A JSON-RPC message's outline, checked before anything is handed on (the SDK checks params). */
-function isMessage(value: unknown): value is JSONRPCMessage {
-  if (typeof value !== "object" || value === null) return false;
-  const m = value as Record<string, unknown>;
-  if (m.jsonrpc !== "2.0") return false;
-  const id = m.id;
-  const hasId = typeof id === "string" || (typeof id === "number" && Number.isFinite(id));
-  if (typeof m.method === "string") return id === undefined || hasId;
-  return hasId && ("result" in m || "error" in m);
-}
+/**
+ * A JSON-RPC message as the SDK's schema has it, checked once on the way in: past here the
+ * router and the server tell a message's kind by its shape alone (messages.ts), and the server's
+ * own guards would drop one that is not quite a message (an id of 1.5, params that are not an
+ * object) without a word, leaving its client waiting for ever.
+ */
+const isMessage = (value: unknown): value is JSONRPCMessage =>
+  JSONRPCMessageSchema.safeParse(value).success;
 
 export interface StatelessOptions {
   /** Reply as one SSE stream (the client accepts it), else as JSON. */
