@@ -37,6 +37,8 @@ function start(name, script, args, env, onLine = () => {}, input = undefined) {
 
 let stopping = false;
 function stop(code) {
+  // Once: Ctrl-C reaches this process from the terminal and again from scripts/run.mjs.
+  if (stopping) return;
   stopping = true;
   for (const child of children) child.kill("SIGTERM");
   setTimeout(() => process.exit(code), 15_000).unref();
@@ -44,8 +46,8 @@ function stop(code) {
     children.map((c) => new Promise((r) => (c.exitCode === null ? c.once("exit", r) : r()))),
   ).then(() => process.exit(code));
 }
-process.once("SIGINT", () => stop(0));
-process.once("SIGTERM", () => stop(0));
+process.on("SIGINT", () => stop(0));
+process.on("SIGTERM", () => stop(0));
 
 /**
  * The examples, with the variables an operator would set in the dashboard. Handed to the
