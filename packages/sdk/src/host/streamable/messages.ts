@@ -9,11 +9,10 @@ import type {
 /*
  * What kind of JSON-RPC message one is, by its shape. The SDK's own guards (isJSONRPCRequest and
  * the rest) each run a zod parse of the whole message; the router, the exchanges, the activity
- * observer and the bridge ask several of them about every message, which was a tenth of what a
- * quick call cost the host. These look only at the members that tell the kinds apart, so they are
- * for messages whose outline is known good: checked on the way in (StatelessExchange's isMessage,
- * the SDK's transport, the bridge's line reader), or sent by the server. What a message's params
- * hold is the handler's to check, as before.
+ * observer and the bridge asked several of them about every message, in and out. These look only
+ * at the members that tell the kinds apart, so they are
+ * for messages already checked once with the SDK's schema on the way in (StatelessExchange, the
+ * SDK's session transport, the bridge's line reader), or sent by the server itself.
  */
 
 type Message = JSONRPCMessage | Record<string, unknown>;
@@ -34,7 +33,3 @@ export const isResult = (m: Message): m is JSONRPCResultResponse =>
 
 export const isError = (m: Message): m is JSONRPCErrorResponse =>
   "error" in m && !("method" in m) && typeof (m as { error?: unknown }).error === "object";
-
-/** A reply: a result or an error. */
-export const isReply = (m: Message): m is JSONRPCResultResponse | JSONRPCErrorResponse =>
-  isResult(m) || isError(m);
