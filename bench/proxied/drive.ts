@@ -1,21 +1,8 @@
-// A closed loop of MCP clients calling one tool: each client waits for its reply before its next
-// call, so `clients` is the number of calls in flight. The same SDK Client drives every route,
-// so what differs between routes is only what stands between the client and the server.
+// A closed loop of SDK clients calling one tool: each waits for its reply before its next call,
+// so `clients` is the number of calls in flight. bench:proxied's direct stdio route; its HTTP
+// routes are driven by bench/shared/mcp-load.ts.
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { percentile } from "../shared/load.js";
-
-export interface Driven {
-  calls: number;
-  callsPerSecond: number;
-  /** Milliseconds. */
-  p50: number;
-  p99: number;
-  /**
-   * CPU of this process (the clients) per call, microseconds: the same SDK Client on every
-   * route, so this part of each route's cost is the load generator's, not the route's.
-   */
-  clientCpuPerCall: number;
-}
+import { type Driven, summarize } from "../shared/closed-loop.js";
 
 export const MESSAGE = "hello from bench:proxied";
 
@@ -37,14 +24,5 @@ export async function drive(clients: readonly Client[], seconds: number): Promis
       }
     }),
   );
-  const elapsed = (performance.now() - started) / 1_000;
-  const used = process.cpuUsage(cpu);
-  latencies.sort((a, b) => a - b);
-  return {
-    calls: latencies.length,
-    callsPerSecond: latencies.length / elapsed,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    clientCpuPerCall: (used.user + used.system) / latencies.length,
-  };
+  return summarize(latencies, started, cpu);
 }

@@ -11,7 +11,7 @@ import {
   type ResponseHead,
   ResponseParser,
 } from "../../apps/platform/src/gateway/upstream/parser.js";
-import { percentile } from "./load.js";
+import { type Driven, summarize } from "./closed-loop.js";
 import { PROTOCOL_VERSION } from "./mcp-request.js";
 
 export interface McpLoadTarget {
@@ -24,16 +24,6 @@ export interface McpLoadTarget {
   call: { name: string; arguments: Record<string, unknown> };
   /** Every call's reply (a JSON body or an SSE stream) must contain this. */
   expect: string;
-}
-
-export interface McpLoadResult {
-  calls: number;
-  callsPerSecond: number;
-  /** Milliseconds, from the request's first byte written to the reply's last byte read. */
-  p50: number;
-  p99: number;
-  /** This process's CPU per call, microseconds: the load generator's share. */
-  clientCpuPerCall: number;
 }
 
 interface Reply {
@@ -205,7 +195,7 @@ export class McpLoad {
   }
 
   /** Calls for `seconds`; rejects on the first reply that is not a 200 with `target.expect`. */
-  async run(seconds: number): Promise<McpLoadResult> {
+  async run(seconds: number): Promise<Driven> {
     const { target } = this;
     const latencies: number[] = [];
     const started = performance.now();
@@ -223,16 +213,7 @@ export class McpLoad {
         }
       }),
     );
-    const elapsed = (performance.now() - started) / 1_000;
-    const used = process.cpuUsage(cpu);
-    latencies.sort((a, b) => a - b);
-    return {
-      calls: latencies.length,
-      callsPerSecond: latencies.length / elapsed,
-      p50: percentile(latencies, 50),
-      p99: percentile(latencies, 99),
-      clientCpuPerCall: (used.user + used.system) / latencies.length,
-    };
+    return summarize(latencies, started, cpu);
   }
 
   /** Ends each session (DELETE, as a client that is done does) and closes its connection. */

@@ -26,6 +26,7 @@ export {
 } from "./deadline.js";
 export { MCP_METHODS, mcpCorsHeaders, mcpPreflightHeaders } from "./mcp-cors.js";
 export { crossOriginProblem, originsOf, type RequestOrigin } from "./origin.js";
+export { CLIENT_GONE, readBody } from "./read-body.js";
 export {
   CONTEXT_HEADER,
   type ContextProblem,

@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
+  CLIENT_GONE,
   CONTEXT_HEADER,
   crossOriginProblem,
   mcpCorsHeaders,
   mintContext,
+  readBody,
   runtimeSecretFor,
 } from "@gumstack/runtime";
 import type { Services } from "../env.js";
@@ -12,7 +14,6 @@ import type { Lease } from "../runner/index.js";
 import { gatewayAuthenticator } from "./authenticate.js";
 import { preflight } from "./cors.js";
 import { requestHeaders, responseHeaders, SESSION_HEADER } from "./headers.js";
-import { GONE, readAll } from "./read-all.js";
 import { relay } from "./relay.js";
 import { reply, replyToRequests } from "./reply.js";
 import { ServerIds } from "./server-ids.js";
@@ -103,8 +104,8 @@ export function createGateway(
     }
     // MCP bodies are small JSON: read whole (bounded), then sent with a length, not chunked.
     const body =
-      method === "GET" || method === "HEAD" ? undefined : await readAll(req, MAX_BODY_BYTES);
-    if (body === GONE) {
+      method === "GET" || method === "HEAD" ? undefined : await readBody(req, MAX_BODY_BYTES);
+    if (body === CLIENT_GONE) {
       // It left before its request was whole: nothing to relay, no one to answer.
       res.destroy();
       return;

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { CLIENT_GONE, readBody } from "@gumstack/runtime/core";
 
 /**
  * What /mcp reads of a request. Served by Node (as GumstackHost and the bridge are), it is read
@@ -68,8 +69,11 @@ class NodeRequest implements McpRequest {
     }
   }
 
-  text(limit: number): Promise<string | null> {
-    return readText(this.incoming, limit);
+  async text(limit: number): Promise<string | null> {
+    const body = await readBody(this.incoming, limit);
+    if (body === CLIENT_GONE)
+      throw new ClientGoneError("the client went away before its request was whole");
+    return body === null ? null : body.toString("utf8");
   }
 
   onHangUp(listener: () => void): () => void {
@@ -104,45 +108,4 @@ export function webRequest(request: Request): McpRequest {
       return () => request.signal.removeEventListener("abort", listener);
     },
   };
-}
-
-/** A Node request's whole body as UTF-8 text, or null past `limit` bytes. */
-function readText(incoming: IncomingMessage, limit: number): Promise<string | null> {
-  if (Number(incoming.headers["content-length"] ?? 0) > limit) return Promise.resolve(null);
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) {
-        chunks.push(chunk);
-        return;
-      }
-      cleanUp();
-      resolve(null);
-    };
-    const onEnd = () => {
-      cleanUp();
-      resolve(Buffer.concat(chunks, size).toString("utf8"));
-    };
-    const onGone = (error?: Error) => {
-      cleanUp();
-      reject(
-        new ClientGoneError("the client went away before its request was whole", { cause: error }),
-      );
-    };
-    const onClose = () => {
-      if (!incoming.complete) onGone();
-    };
-    function cleanUp() {
-      incoming.off("data", onData);
-      incoming.off("end", onEnd);
-      incoming.off("error", onGone);
-      incoming.off("close", onClose);
-    }
-    incoming.on("data", onData);
-    incoming.once("end", onEnd);
-    incoming.once("error", onGone);
-    incoming.once("close", onClose);
-  });
 }
