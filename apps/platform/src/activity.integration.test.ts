@@ -1,8 +1,9 @@
-import { type Id, newId, toolCalls } from "@gumstack/db";
+import { type Id, newId, rowsOf as resultRows, toolCalls } from "@gumstack/db";
 import { testDriver } from "@gumstack/db/testing";
 import { runtimeSecretFor } from "@gumstack/runtime";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ActivityRecorder } from "./activity/index.js";
 import {
   PUBLIC_URL,
   type SignedIn,
@@ -212,6 +213,81 @@ describe(`tool-call activity [${testDriver}]`, () => {
         "whoami",
         "whoami",
       ]);
+    });
+  });
+
+  // tool_calls has no foreign keys (a row per call; see its schema): these are what the
+  // cascade and the per-row check did.
+  describe("when a server is removed", () => {
+    const call = () => ({
+      userId: caller.userId as Id<"user">,
+      tool: "whoami",
+      outcome: "ok" as const,
+      latencyMs: 1,
+      calledAt: new Date(now - MINUTE),
+    });
+    const remove = (name: string) => platform.call("DELETE", `/api/servers/${name}`, { as: owner });
+
+    it("deletes its calls with it", async () => {
+      const goneId = await platform.serverOf(owner, "removed");
+      const goneSecret = runtimeSecretFor(platform.services.vault, goneId);
+      const sent = await report(
+        { entries: [entry(), entry()] },
+        { server: goneId, secret: goneSecret },
+      );
+      expect(sent.status).toBe(200);
+      expect(await rowsOf(goneId)).toHaveLength(2);
+      expect((await remove("removed")).status).toBe(204);
+      expect(await rowsOf(goneId)).toHaveLength(0);
+    });
+
+    it("stores nothing for a server that is already gone", async () => {
+      const gone = newId("server");
+      await new ActivityRecorder().record(platform.database.db, gone, [call()], now);
+      expect(await rowsOf(gone)).toHaveLength(0);
+    });
+
+    it("takes a batch being stored as it is removed with it, leaving no row behind", async () => {
+      const racingId = (await platform.serverOf(owner, "racing")) as Id<"server">;
+      let release = () => {};
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let stored = () => {};
+      const inserted = new Promise<void>((resolve) => {
+        stored = resolve;
+      });
+      // The batch's transaction stays open, its rows not yet committed, while the removal runs.
+      const batch = platform.database.db.transaction(async (tx) => {
+        await new ActivityRecorder().record(tx, racingId, [call(), call()], now);
+        stored();
+        await released;
+      });
+      await inserted;
+      let settled = false;
+      const removal = remove("racing").finally(() => {
+        settled = true;
+      });
+      if (testDriver === "postgres") {
+        // Until the removal waits for the batch's lock on the server row (or, without that
+        // lock, has already finished: then the batch's rows outlive their server).
+        const waiting = async () =>
+          resultRows<{ n: number }>(
+            await platform.database.db.execute(
+              sql`select count(*)::int as n from pg_stat_activity
+                where datname = current_database() and wait_event_type = 'Lock'`,
+            ),
+          )[0]?.n ?? 0;
+        for (let i = 0; i < 500 && !settled && (await waiting()) === 0; i++)
+          await new Promise((resolve) => setTimeout(resolve, 10));
+      } else {
+        // PGlite runs one statement at a time: the removal cannot begin before the batch ends.
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      release();
+      await batch;
+      expect((await removal).status).toBe(204);
+      expect(await rowsOf(racingId)).toHaveLength(0);
     });
   });
 

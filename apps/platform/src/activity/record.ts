@@ -1,4 +1,11 @@
-import { type Database, type Id, newId, type ToolCallOutcome, toolCalls } from "@gumstack/db";
+import {
+  type Database,
+  type Id,
+  newId,
+  servers,
+  type ToolCallOutcome,
+  toolCalls,
+} from "@gumstack/db";
 import { and, eq, lt, sql } from "drizzle-orm";
 
 /** How long calls are kept: the activity view reads at most 720 hours back. */
@@ -29,12 +36,16 @@ function insertCalls(serverId: Id<"server">, calls: readonly ToolCallInput[]) {
     latency_ms: call.latencyMs,
     called_at: call.calledAt.toISOString(),
   }));
+  // tool_calls has no foreign keys (see its schema): the server row is locked once per batch
+  // (FOR KEY SHARE, as a foreign key would per row), so a removal waits for this insert and then
+  // deletes what it wrote, and a server already gone gets no rows.
   return sql`insert into ${toolCalls}
     (${column("id")}, ${column("serverId")}, ${column("userId")}, ${column("tool")},
      ${column("outcome")}, ${column("latencyMs")}, ${column("calledAt")})
-    select r.id, ${serverId}, r.user_id, r.tool, r.outcome, r.latency_ms, r.called_at
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(
-      id text, user_id text, tool text, outcome text, latency_ms real, called_at timestamptz)`;
+    select r.id, s.id, r.user_id, r.tool, r.outcome, r.latency_ms, r.called_at
+    from (select ${servers.id} from ${servers} where ${servers.id} = ${serverId} for key share) as s,
+      jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(
+        id text, user_id text, tool text, outcome text, latency_ms real, called_at timestamptz)`;
 }
 
 /**

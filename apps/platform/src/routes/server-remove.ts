@@ -1,4 +1,4 @@
-import { servers } from "@gumstack/db";
+import { servers, toolCalls } from "@gumstack/db";
 import { eq } from "drizzle-orm";
 import type { Hono } from "hono";
 import type { AppEnv } from "../env.js";
@@ -7,8 +7,11 @@ import { ownedServer } from "../servers/owned-server.js";
 
 /**
  * DELETE /api/servers/:server: the owner removes a server. Its processes take no new call and
- * stop in the background (what is in flight drains), and its row goes with everything that hangs off it: variables, users' saved
- * values and connections, deployments, activity, MCP clients' grants (all `on delete cascade`).
+ * stop in the background (what is in flight drains), and its row goes with everything that hangs
+ * off it: variables, users' saved values and connections, deployments, MCP clients' grants (all
+ * `on delete cascade`), and its activity, which has no foreign key (see tool_calls' schema) and
+ * is deleted here, after the server row: that waits for a batch being stored, which holds a lock
+ * on the row, so the batch's calls go too.
  */
 export function registerServerRemove(app: Hono<AppEnv>) {
   app.delete("/api/servers/:server", requireSession(), async (c) => {
@@ -20,7 +23,10 @@ export function registerServerRemove(app: Hono<AppEnv>) {
     stopping.catch((error: unknown) =>
       log.error("stopping a removed server failed", { server: server.name, error }),
     );
-    await database.db.delete(servers).where(eq(servers.id, server.id));
+    await database.db.transaction(async (tx) => {
+      await tx.delete(servers).where(eq(servers.id, server.id));
+      await tx.delete(toolCalls).where(eq(toolCalls.serverId, server.id));
+    });
     return c.body(null, 204);
   });
 }
