@@ -14,8 +14,8 @@ export type ToolCallOutcome = "ok" | "error" | "auth_required";
  * checks each row on its own (a lookup and a `FOR KEY SHARE` lock on the parent, per row), which
  * measured as about half of what storing a call cost on PGlite. The one route that writes here
  * checks the server and every user once per batch instead, and locks the server row while it
- * inserts; removing a server deletes its calls in the same transaction (`removeServer`). Users
- * are never deleted.
+ * inserts; removing a server deletes its calls in the same transaction (the platform's
+ * routes/server-remove.ts). Users are never deleted.
  */
 export const toolCalls = pgTable(
   "tool_calls",
