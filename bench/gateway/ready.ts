@@ -43,3 +43,20 @@ export function parseGatewayReady(value: unknown): GatewayReady | undefined {
     return undefined;
   return v as unknown as GatewayReady;
 }
+
+/** What floors.ts announces. */
+export interface FloorsReady {
+  nodeRelayUrl: string;
+  bytePipeUrl: string;
+  pid: number;
+}
+
+export function parseFloorsReady(value: unknown): FloorsReady | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const { nodeRelayUrl, bytePipeUrl, pid } = value as Record<string, unknown>;
+  return typeof nodeRelayUrl === "string" &&
+    typeof bytePipeUrl === "string" &&
+    typeof pid === "number"
+    ? { nodeRelayUrl, bytePipeUrl, pid }
+    : undefined;
+}

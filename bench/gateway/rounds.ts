@@ -1,5 +1,5 @@
 // A round of load on one route, with the CPU time each process spent on it: the load generator
-// (this process), the platform, and the hosted process.
+// (this process), the platform, the hosted process and, on a floor's route, the floor's relay.
 import { load, type Measured, type Target } from "../shared/load.js";
 import { cpuMs, treeCpuMs } from "../shared/proc.js";
 import type { GatewayReady } from "./ready.js";
@@ -10,6 +10,8 @@ export interface CpuPerCall {
   bench: number;
   platform: number;
   hosted: number;
+  /** The floors' relay process (floors.ts), on a floor's route only. */
+  relay?: number;
 }
 
 export interface Round {
@@ -21,13 +23,15 @@ export interface Round {
 export async function measureRound(
   route: Route,
   target: Target,
-  options: { seconds: number; connections: number; ready: GatewayReady },
+  options: { seconds: number; connections: number; ready: GatewayReady; relayPid?: number },
 ): Promise<Round> {
   const { platformPid, hostedPid } = options.ready;
+  const { relayPid } = options;
   const before = {
     bench: process.cpuUsage(),
     platform: cpuMs(platformPid),
     hosted: treeCpuMs(hostedPid),
+    relay: relayPid === undefined ? 0 : cpuMs(relayPid),
   };
   const measured = await load(target, options.seconds, options.connections);
   const bench = process.cpuUsage(before.bench);
@@ -39,6 +43,7 @@ export async function measureRound(
       bench: perThousand((bench.user + bench.system) / 1000),
       platform: perThousand(cpuMs(platformPid) - before.platform),
       hosted: perThousand(treeCpuMs(hostedPid) - before.hosted),
+      ...(relayPid === undefined ? {} : { relay: perThousand(cpuMs(relayPid) - before.relay) }),
     },
   };
 }
@@ -61,6 +66,9 @@ export function meanOf(rounds: readonly Round[], route: Route): Round {
       bench: mean(mine, (r) => r.cpu.bench),
       platform: mean(mine, (r) => r.cpu.platform),
       hosted: mean(mine, (r) => r.cpu.hosted),
+      ...(mine.every((r) => r.cpu.relay !== undefined)
+        ? { relay: mean(mine, (r) => r.cpu.relay as number) }
+        : {}),
     },
   };
 }

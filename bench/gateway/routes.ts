@@ -7,13 +7,16 @@ import { MCP_HEADERS, toolCall } from "../shared/mcp-request.js";
 
 export { PROTOCOL_VERSION } from "../shared/mcp-request.js";
 
-import type { GatewayReady } from "./ready.js";
+import type { FloorsReady, GatewayReady } from "./ready.js";
 
 export const EXPECTED_TEXT = "Forecast for Oslo: 18° metric (API key missing: set WEATHER_API_KEY)";
 const BODY = toolCall("forecast", { city: "Oslo" });
 const CHECK_TIMEOUT_MS = 10_000;
 
-export type Route = "direct" | "gateway";
+export type Route = "direct" | "gateway" | Floor;
+/** The relays that measure what relaying costs before any of the gateway's work (floors.ts). */
+export type Floor = "node relay" | "byte pipe";
+export const FLOORS: readonly Floor[] = ["node relay", "byte pipe"];
 
 /**
  * How the client asks: JSON only (the reply comes as one JSON body), or accepting both as the
@@ -27,7 +30,7 @@ const ACCEPT: Record<Mode, string> = {
 };
 
 /** The targets, with `expectBody` still empty: `checkRoutes` fills it in. */
-export function routesTo(ready: GatewayReady, mode: Mode): Record<Route, Target> {
+export function routesTo(ready: GatewayReady, mode: Mode): Record<"direct" | "gateway", Target> {
   const headers = { ...MCP_HEADERS, accept: ACCEPT[mode] };
   // A fresh context per request, as the gateway mints one per request (each lives a minute).
   const context = () => ({
@@ -60,7 +63,10 @@ export function routesTo(ready: GatewayReady, mode: Mode): Record<Route, Target>
  * One call each way must answer the forecast, and both the same reply, which every reply under
  * load must then be; a call without a key or context must get 401 (both ways check the caller).
  */
-export async function checkRoutes(routes: Record<Route, Target>, mode: Mode): Promise<void> {
+export async function checkRoutes(
+  routes: Record<"direct" | "gateway", Target>,
+  mode: Mode,
+): Promise<void> {
   for (const target of Object.values(routes)) {
     target.expectBody = await answer(target, mode);
     await refusesAnonymous(target);
@@ -126,4 +132,15 @@ function toolText(reply: unknown): unknown {
   const first: unknown = content[0];
   if (typeof first !== "object" || first === null) return undefined;
   return (first as Record<string, unknown>).text;
+}
+
+/**
+ * The floors' targets: the direct route's request and checked reply (each passes the context
+ * the bench signs on to the hosted process), sent through the floor's relay.
+ */
+export function floorRoutes(direct: Target, floors: FloorsReady): Record<Floor, Target> {
+  return {
+    "node relay": { ...direct, name: "node relay", url: floors.nodeRelayUrl },
+    "byte pipe": { ...direct, name: "byte pipe", url: floors.bytePipeUrl },
+  };
 }
