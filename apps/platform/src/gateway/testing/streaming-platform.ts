@@ -15,10 +15,14 @@ export const streamingServer = fileURLToPath(new URL("./streaming-server", impor
 const WAIT_MS = 20_000;
 
 /**
- * The whole platform on a loopback port (gateway, API, the real runner) serving the streaming
- * server (testing/streaming-server) as a process of its own, and two users with API keys.
+ * The whole platform on a loopback port (gateway, API, the real runner) serving a test server
+ * (the streaming server, testing/streaming-server, unless `folder` names another) as a process
+ * of its own, and two users with API keys.
  */
-export async function streamingPlatform(runner: { drainTimeoutMs?: number } = {}) {
+export async function streamingPlatform(
+  runner: { drainTimeoutMs?: number } = {},
+  folder = streamingServer,
+) {
   const url = `http://127.0.0.1:${await freePort()}`;
   const platform: TestPlatform = await testPlatform({ publicUrl: url, runner });
   const stopListening = await platform.listen();
@@ -30,7 +34,7 @@ export async function streamingPlatform(runner: { drainTimeoutMs?: number } = {}
   };
   const server: ServerRow = await registerServer(
     platform.services,
-    streamingServer,
+    folder,
     admin.userId as Id<"user">,
   );
   await deployServer(platform.services, server);
@@ -38,7 +42,7 @@ export async function streamingPlatform(runner: { drainTimeoutMs?: number } = {}
   return {
     platform,
     url,
-    mcpUrl: `${url}/mcp/streaming`,
+    mcpUrl: `${url}/mcp/${server.name}`,
     server,
     admin,
     adminKey: await keyOf(admin),
@@ -47,7 +51,7 @@ export async function streamingPlatform(runner: { drainTimeoutMs?: number } = {}
     /** The hosted process's own /mcp, and the context the gateway would sign for the admin. */
     direct: () => {
       const port = running.status(server.id)?.port;
-      if (port === undefined) throw new Error("the streaming server is not running");
+      if (port === undefined) throw new Error(`${server.name} is not running`);
       const context = mintContext(
         runtimeSecretFor(platform.services.vault, server.id),
         { userId: admin.userId, serverId: server.id, requestId: crypto.randomUUID() },
