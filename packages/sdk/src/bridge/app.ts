@@ -4,7 +4,12 @@ import type { CallContext, CredentialSource } from "../context.js";
 import { contextAuthenticator, contextChallenge } from "../host/context-auth.js";
 import { handleMcpRequest, type McpEndpoint } from "../host/streamable/endpoint.js";
 import { jsonRpcError } from "../host/streamable/http.js";
-import { mcpRequestOf } from "../host/streamable/request.js";
+import {
+  type FetchApp,
+  type McpRequest,
+  mcpBelow,
+  mcpRequestOf,
+} from "../host/streamable/request.js";
 import type { Router } from "../host/streamable/router.js";
 import type { Sessions } from "../host/streamable/sessions.js";
 import type { BridgeSettings } from "./settings.js";
@@ -37,7 +42,7 @@ const noCredentials: CredentialSource = {
  * for this server is refused, as a hosted server's is; a per-user process also refuses any other
  * user's), and /healthz for the runner: 503 until the child is initialized, 200 after.
  */
-export function createBridgeApp(o: BridgeAppOptions): Hono {
+export function createBridgeApp(o: BridgeAppOptions): FetchApp {
   const { spec, hosted } = o.settings;
   const verify = contextAuthenticator({ ...hosted, log: o.log, now: o.now });
   const endpoint: McpEndpoint = {
@@ -56,19 +61,19 @@ export function createBridgeApp(o: BridgeAppOptions): Hono {
       return { refused: "this server's process serves another user" };
     },
   };
-  const app = new Hono();
-  app.all("/mcp", (c) =>
+  const mcp = (request: McpRequest) =>
     o.ready()
-      ? handleMcpRequest(endpoint, mcpRequestOf(c))
+      ? handleMcpRequest(endpoint, request)
       : jsonRpcError(503, -32000, "Service Unavailable: the server is starting", {
           "retry-after": "1",
-        }),
-  );
+        });
+  const app = new Hono();
+  app.all("/mcp", (c) => mcp(mcpRequestOf(c)));
   app.get("/healthz", (c) =>
     c.json(
       { status: o.ready() ? "ok" : "starting", server: spec.name, mode: "proxied" },
       o.ready() ? 200 : 503,
     ),
   );
-  return app;
+  return mcpBelow(app, mcp, (error) => o.log.error("unhandled error on /mcp", { error }));
 }

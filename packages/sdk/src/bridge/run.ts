@@ -2,9 +2,9 @@ import type { AddressInfo } from "node:net";
 import { createLogger } from "@gumstack/log";
 import { clockOf } from "@gumstack/runtime/core";
 import { serve } from "@hono/node-server";
-import type { Hono } from "hono";
 import { ActivityObserver, ActivityReporter } from "../host/activity/index.js";
 import { PlatformClient } from "../host/platform-client.js";
+import type { FetchApp } from "../host/streamable/request.js";
 import type { Finish } from "../host/streamable/router.js";
 import { Router } from "../host/streamable/router.js";
 import { Sessions } from "../host/streamable/sessions.js";
@@ -116,7 +116,7 @@ export async function runBridge(settings: BridgeSettings): Promise<void> {
   }
 }
 
-function listen(app: Hono, hostname: string, port: number): Promise<ReturnType<typeof serve>> {
+function listen(app: FetchApp, hostname: string, port: number): Promise<ReturnType<typeof serve>> {
   return new Promise((resolve, reject) => {
     // noDelay: see GumstackHost.run (an SSE event must not wait for the client's delayed ACK).
     const server = serve(

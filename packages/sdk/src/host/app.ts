@@ -7,9 +7,11 @@ import { registerAuthStart } from "./routes/auth-start.js";
 import { registerCredForm } from "./routes/cred-form.js";
 import { registerHealthz } from "./routes/healthz.js";
 import { registerMcp } from "./routes/mcp.js";
+import { handleMcpRequest } from "./streamable/endpoint.js";
+import { type FetchApp, mcpBelow } from "./streamable/request.js";
 
 /** Every route a standalone host serves, wired here in one place. */
-export function createHostApp(services: HostServices): Hono<HostEnv> {
+export function createHostApp(services: HostServices): FetchApp {
   const app = new Hono<HostEnv>();
   app.use(async function provideServices(c, next) {
     c.set("services", services);
@@ -46,5 +48,9 @@ export function createHostApp(services: HostServices): Hono<HostEnv> {
       500,
     );
   });
-  return app;
+  return mcpBelow(
+    app,
+    (request) => handleMcpRequest(services.mcp, request),
+    (error) => services.log.error("unhandled error", { error, path: "/mcp" }),
+  );
 }

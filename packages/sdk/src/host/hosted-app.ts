@@ -14,7 +14,7 @@ import type { ServerConfig } from "../config.js";
 import { contextAuthenticator, contextChallenge } from "./context-auth.js";
 import type { HostedCredentialSource } from "./hosted-source.js";
 import { handleMcpRequest, type McpEndpoint } from "./streamable/endpoint.js";
-import { mcpRequestOf } from "./streamable/request.js";
+import { type FetchApp, type McpRequest, mcpBelow, mcpRequestOf } from "./streamable/request.js";
 import type { Router } from "./streamable/router.js";
 import type { Sessions } from "./streamable/sessions.js";
 import type { UrlElicitations } from "./url-elicitations.js";
@@ -45,7 +45,7 @@ const digest = (value: string) => createHash("sha256").update(value).digest();
  * /internal/auth: the platform's broker runs the provider's calls here, where the provider's
  * code and client secret are, while state, tokens and refresh stay on the platform.
  */
-export function createHostedApp(o: HostedOptions): Hono {
+export function createHostedApp(o: HostedOptions): FetchApp {
   const endpoint: McpEndpoint = {
     router: o.router,
     sessions: o.sessions,
@@ -56,7 +56,8 @@ export function createHostedApp(o: HostedOptions): Hono {
     authenticate: contextAuthenticator(o),
   };
   const app = new Hono();
-  app.all("/mcp", (c) => handleMcpRequest(endpoint, mcpRequestOf(c)));
+  const mcp = (request: McpRequest) => handleMcpRequest(endpoint, request);
+  app.all("/mcp", (c) => mcp(mcpRequestOf(c)));
   const expected = digest(`Bearer ${o.runtimeSecret}`);
   app.use("/internal/*", async function onlyThePlatform(c, next) {
     // Only the platform knows this server's runtime secret.
@@ -100,5 +101,5 @@ export function createHostedApp(o: HostedOptions): Hono {
   app.get("/healthz", (c) =>
     c.json({ status: "ok", server: o.config.name, auth: o.config.auth.type, mode: "hosted" }),
   );
-  return app;
+  return mcpBelow(app, mcp, (error) => o.log.error("unhandled error on /mcp", { error }));
 }
