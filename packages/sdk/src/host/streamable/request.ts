@@ -48,9 +48,10 @@ export interface FetchApp {
 /**
  * `app`, with `/mcp` answered by `mcp` before Hono sees it when Node serves the request (as
  * `run()`, a hosted server and the bridge do): Hono's routing, its context and the middleware
- * cost a quick call 5–10% of its CPU (README, "Decisions"), and /mcp needs none of them. Without Node's request at hand (the app mounted in another server),
- * `app`'s own /mcp route answers, the same way. An error thrown on the way is logged by
- * `onError` and answered 500 with a JSON-RPC error, as the client expects of /mcp.
+ * cost a quick call 5–10% of its CPU (README, "Decisions"), and /mcp needs none of them.
+ * Without Node's request at hand (the app mounted in another server), `app`'s own /mcp route
+ * answers, the same way. An error thrown on the way is logged by `onError` and answered 500
+ * with a JSON-RPC error, as the client expects of /mcp.
  */
 export function mcpBelow(
   app: FetchApp,
