@@ -68,8 +68,9 @@ const listen = (server: Server) =>
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      if (typeof address !== "object" || address === null) throw new Error("no address");
-      resolve(`http://127.0.0.1:${address.port}/mcp`);
+      if (typeof address === "object" && address !== null)
+        resolve(`http://127.0.0.1:${address.port}/mcp`);
+      else reject(new Error("the relay has no address"));
     });
   });
 

@@ -1,7 +1,7 @@
+import { fileURLToPath } from "node:url";
 import { testDriver } from "@gumstack/db/testing";
 import { textOf } from "@gumstack/sdk/testing";
 import {
-  type CallToolResult,
   Client,
   PROTOCOL_VERSION_META_KEY,
   StreamableHTTPClientTransport,
@@ -12,7 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type StreamingPlatform, streamingPlatform } from "./testing/streaming-platform.js";
 
 const REVISION = "2026-07-28";
-const newerRevisionServer = new URL("./testing/newer-revision-server", import.meta.url).pathname;
+const newerRevisionServer = fileURLToPath(
+  new URL("./testing/newer-revision-server", import.meta.url),
+);
 
 /**
  * A server of the 2026-07-28 revision (testing/newer-revision-server, on the SDK's v2 packages)
@@ -42,12 +44,6 @@ describe(`a server of the ${REVISION} revision through the gateway [${testDriver
     return { client, transport };
   }
 
-  const text = (result: CallToolResult) => {
-    const first = result.content[0];
-    if (first?.type !== "text") throw new Error(`expected text, got ${JSON.stringify(result)}`);
-    return first.text;
-  };
-
   it("negotiates the revision through the gateway (server/discover), and streams a tool's progress", async () => {
     const { client, transport } = await connect();
     expect(transport.protocolVersion).toBe(REVISION);
@@ -58,14 +54,14 @@ describe(`a server of the ${REVISION} revision through the gateway [${testDriver
       { name: "count", arguments: { n: 3 } },
       { onprogress: (p) => progress.push(p.progress) },
     );
-    expect(text(result as CallToolResult)).toBe("counted 3");
+    expect(textOf(result)).toBe("counted 3");
     expect(progress).toEqual([1, 2, 3]);
     await client.close();
   });
 
   it("passes the revision's headers and envelope on as the client sent them, and none of the caller's credentials", async () => {
     const { client } = await connect({ cookie: "gs_session=x" });
-    const seen = JSON.parse(text((await client.callTool({ name: "seen" })) as CallToolResult));
+    const seen = JSON.parse(textOf(await client.callTool({ name: "seen" })));
     expect(seen).toEqual({
       revision: REVISION,
       headers: {
@@ -90,7 +86,7 @@ describe(`a server of the ${REVISION} revision through the gateway [${testDriver
     const subscription = await client.listen({ toolsListChanged: true }, { timeout: 20_000 });
     expect(subscription.honoredFilter).toEqual({ toolsListChanged: true });
     // Another request, while the listen stream stays open beside it.
-    expect(text((await client.callTool({ name: "announce" })) as CallToolResult)).toBe("announced");
+    expect(textOf(await client.callTool({ name: "announce" }))).toBe("announced");
     await changed;
     await subscription.close();
     expect(await subscription.closed).toBe("local");
