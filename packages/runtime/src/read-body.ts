@@ -14,6 +14,11 @@ export function readBody(
   limit: number,
 ): Promise<Buffer | null | typeof CLIENT_GONE> {
   if (Number(incoming.headers["content-length"] ?? 0) > limit) return Promise.resolve(null);
+  // The whole body is here already (it came with the head, as a small request's does, and was
+  // parsed before its handler got this far): taken as it is, without a turn of events per chunk
+  // and another for the end. Only if nothing read any of it: then the buffer holds all of it.
+  if (incoming.complete && !incoming.readableDidRead && incoming.readableFlowing !== true)
+    return Promise.resolve(buffered(incoming, limit));
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -51,4 +56,11 @@ export function readBody(
     incoming.once("error", onGone);
     incoming.once("close", onClose);
   });
+}
+
+/** The body of a request already parsed whole, read from the stream's buffer in one go. */
+function buffered(incoming: IncomingMessage, limit: number): Buffer | null {
+  const body = incoming.read() as Buffer | null;
+  if (body === null) return Buffer.alloc(0);
+  return body.length > limit ? null : body;
 }

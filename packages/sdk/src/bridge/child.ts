@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import type { Logger } from "@gumstack/log";
-import { type JSONRPCMessage, JSONRPCMessageSchema } from "@modelcontextprotocol/sdk/types.js";
+import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import { isJsonRpcMessage } from "../host/streamable/messages.js";
 import { LineSplitter } from "./lines.js";
 import { stopGroup } from "./process-group.js";
 
@@ -127,15 +128,14 @@ export class StdioChild {
     } catch {
       json = undefined;
     }
-    const parsed = JSONRPCMessageSchema.safeParse(json);
-    if (!parsed.success) {
+    if (!isJsonRpcMessage(json)) {
       // Some servers print banners to stdout: worth a line in the log, not the end of the server.
       this.o.log.warn("the server wrote a line that is not JSON-RPC on stdout", {
         line: line.slice(0, SHOWN_CHARS),
       });
       return;
     }
-    this.o.message(parsed.data);
+    this.o.message(json);
   }
 
   private finish(exit: ChildExit): void {

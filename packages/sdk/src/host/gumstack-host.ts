@@ -97,6 +97,8 @@ export class GumstackHost {
   /** Run by close(): the sessions (always first), then what reports on the server. */
   private readonly closers: Array<() => Promise<void>> = [];
   private started: Promise<Started> | undefined;
+  /** What `started` came to, once it did: a request is then served without waiting on it. */
+  private ready: Started | undefined;
   private readonly env: Readonly<Record<string, string | undefined>>;
   /** Where `run()` listens, known before the store opens: the default public URL. */
   private listeningUrl: string | undefined;
@@ -171,7 +173,10 @@ export class GumstackHost {
 
   /** Opens the store and connects the McpServer; once, however often it is called. */
   start(): Promise<Started> {
-    this.started ??= this.open();
+    this.started ??= this.open().then((started) => {
+      this.ready = started;
+      return started;
+    });
     return this.started;
   }
 
@@ -357,8 +362,10 @@ export class GumstackHost {
    * A fetch handler, to mount the host inside another HTTP server. `env` is the server's
    * bindings (@hono/node-server's `{ incoming, outgoing }`), passed on when there are any.
    */
-  readonly fetch = async (request: Request, env?: unknown): Promise<Response> =>
-    (await this.start()).app.fetch(request, env);
+  readonly fetch = (request: Request, env?: unknown): Response | Promise<Response> =>
+    this.ready
+      ? this.ready.app.fetch(request, env)
+      : this.start().then((started) => started.app.fetch(request, env));
 
   /** Creates a user and their first API key (returned once); what `users add` does. */
   async addUser(name: string): Promise<{ userId: Id<"user">; apiKey: string }> {
@@ -436,6 +443,7 @@ export class GumstackHost {
     const started = await this.started;
     if (!started) return;
     this.started = undefined;
+    this.ready = undefined;
     const [first, ...rest] = this.closers.splice(0);
     // The sessions first (their streams end), then the server, then what reports on it.
     await first?.();

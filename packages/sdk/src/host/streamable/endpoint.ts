@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "@gumstack/log";
 import { crossOriginProblem, MCP_METHODS } from "@gumstack/runtime/core";
 import type { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
-import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import type { JSONRPCMessage, RequestInfo } from "@modelcontextprotocol/sdk/types.js";
 import { type CallContext, type CredentialSource, callContext } from "../../context.js";
 import { CallerText, redactReply } from "../redact.js";
 import { corsHeaders, jsonRpcError, preflight, watchBody } from "./http.js";
@@ -211,21 +211,31 @@ type Identity = { userId: string; context?: string; deadline?: number };
  */
 export type Authenticated = Identity | { refused: string } | null;
 
-/** Who a request is for, and what its tools' getCredentials() reads. */
+/**
+ * Who a request is for, and what its tools' getCredentials() reads. Its id is the one the
+ * request brought, or one made when something first asks (a log line): most calls never do.
+ */
 function callOf(
   endpoint: McpEndpoint,
   identity: Identity,
   request: McpRequest,
   session?: Session,
 ): CallContext {
-  return {
-    ...identity,
+  let requestId = request.header("x-request-id");
+  const call: CallContext = {
+    userId: identity.userId,
     serverId: endpoint.serverId,
-    requestId: request.header("x-request-id") ?? randomUUID(),
+    get requestId() {
+      requestId ??= randomUUID();
+      return requestId;
+    },
     source: endpoint.source,
     handedOut: new Set(),
-    ...(session ? { session } : {}),
   };
+  if (identity.context !== undefined) call.context = identity.context;
+  if (identity.deadline !== undefined) call.deadline = identity.deadline;
+  if (session) call.session = session;
+  return call;
 }
 
 /**
@@ -241,7 +251,7 @@ async function serveStateless(
 ): Promise<Response> {
   const exchange: StatelessExchange = new StatelessExchange({
     sse: streams,
-    headers: lazyHeaders(request),
+    requestInfo: lazyRequestInfo(request),
     done: () => {
       forget();
       // Detaching cancels whatever of it is still running.
@@ -256,21 +266,17 @@ async function serveStateless(
 }
 
 /**
- * The request's headers as its tools may read them (`extra.requestInfo.headers`): not the
+ * What its tools may read of the request (`extra.requestInfo`): its headers, without the
  * caller's key, cookie or context. Built only if a tool reads them: most never do.
  */
-function lazyHeaders(request: McpRequest): Record<string, string> {
+function lazyRequestInfo(request: McpRequest): RequestInfo {
   let headers: Record<string, string> | undefined;
-  const visible = () => {
-    headers ??= visibleHeaders(request);
-    return headers;
+  return {
+    get headers() {
+      headers ??= visibleHeaders(request);
+      return headers;
+    },
   };
-  return new Proxy({} as Record<string, string>, {
-    get: (_, name) => visible()[name as string],
-    has: (_, name) => name in visible(),
-    ownKeys: () => Reflect.ownKeys(visible()),
-    getOwnPropertyDescriptor: (_, name) => Reflect.getOwnPropertyDescriptor(visible(), name),
-  });
 }
 
 function visibleHeaders(request: McpRequest): Record<string, string> {

@@ -93,7 +93,7 @@ export class Router implements Transport {
   }
 
   /** Starts taking a channel's messages; `finish` applies to what its requests' handlers send. */
-  async attach(
+  attach(
     channel: Channel,
     finish: (request: JSONRPCMessage) => Finish = () => identity,
   ): Promise<void> {
@@ -102,7 +102,7 @@ export class Router implements Transport {
     transport.onerror = (error) => this.onerror?.(error);
     transport.onclose = () => this.detach(channel);
     if (channel.sessionId !== undefined) this.sessions.set(channel.sessionId, channel);
-    await transport.start();
+    return transport.start();
   }
 
   /** A channel gone (session ended, request done): what it still had running is cancelled. */

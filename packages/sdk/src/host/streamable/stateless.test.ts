@@ -24,7 +24,7 @@ describe("a stateless SSE answer", () => {
     const ends: string[] = [];
     const exchange = new StatelessExchange({
       sse: true,
-      headers: {},
+      requestInfo: { headers: {} },
       done: (how) => ends.push(how),
     });
     const answer = exchange.handle(request, null, {});
@@ -53,7 +53,11 @@ describe("a stateless SSE answer", () => {
   });
 
   it("lets a waiting tool go when its client goes away", async () => {
-    const exchange = new StatelessExchange({ sse: true, headers: {}, done: () => {} });
+    const exchange = new StatelessExchange({
+      sse: true,
+      requestInfo: { headers: {} },
+      done: () => {},
+    });
     const answer = exchange.handle(request, null, {});
     let last: Promise<void> = Promise.resolve();
     for (let n = 1; n < 1_000 && !(await pending(last)); n++) last = exchange.send(progress(n));
@@ -80,7 +84,7 @@ describe("a stateless POST's messages", () => {
       const handed: unknown[] = [];
       const exchange = new StatelessExchange({
         sse: false,
-        headers: {},
+        requestInfo: { headers: {} },
         done: (how) => ends.push(how),
       });
       exchange.onmessage = (message) => handed.push(message);

@@ -1,9 +1,9 @@
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import {
   type JSONRPCMessage,
-  JSONRPCMessageSchema,
   type MessageExtraInfo,
   type RequestId,
+  type RequestInfo,
   SUPPORTED_PROTOCOL_VERSIONS,
 } from "@modelcontextprotocol/sdk/types.js";
 import {
@@ -13,7 +13,7 @@ import {
   SSE_HEADERS,
   watchedStream,
 } from "./http.js";
-import { isError, isRequest, isResult } from "./messages.js";
+import { isError, isJsonRpcMessage, isRequest, isResult } from "./messages.js";
 
 /** Events a stream holds for a client that reads slower than its tool sends. */
 const QUEUED_BYTES = 64 * 1024;
@@ -21,20 +21,11 @@ const QUEUED_BYTES = 64 * 1024;
 const encoder = new TextEncoder();
 const event = (message: JSONRPCMessage) => `event: message\ndata: ${JSON.stringify(message)}\n\n`;
 
-/**
- * A JSON-RPC message as the SDK's schema has it, checked once on the way in: past here the
- * router and the server tell a message's kind by its shape alone (messages.ts), and the server's
- * own guards would drop one that is not quite a message (an id of 1.5, params that are not an
- * object) without a word, leaving its client waiting for ever.
- */
-const isMessage = (value: unknown): value is JSONRPCMessage =>
-  JSONRPCMessageSchema.safeParse(value).success;
-
 export interface StatelessOptions {
   /** Reply as one SSE stream (the client accepts it), else as JSON. */
   sse: boolean;
   /** What the tools may read of the request (the SDK's `extra.requestInfo`). */
-  headers: Record<string, string>;
+  requestInfo: RequestInfo;
   /** Told once the answer is over: sent whole, or its client went away first. */
   done: (how: "ended" | "cancelled") => void;
 }
@@ -88,12 +79,15 @@ export class StatelessExchange implements Transport {
     }
     const batch = Array.isArray(body);
     const messages: unknown[] = batch ? body : [body];
-    if (messages.length === 0 || !messages.every(isMessage)) {
+    // Checked once, here: past this the router and the server tell a message's kind by its shape
+    // alone (messages.ts), and the server's own guards would drop one that is not quite a message
+    // (an id of 1.5, params that are not an object) without a word, its client waiting for ever.
+    if (messages.length === 0 || !messages.every(isJsonRpcMessage)) {
       this.end("ended");
       return jsonRpcError(400, -32600, "Invalid Request: not a JSON-RPC message", cors);
     }
     for (const message of messages) if (isRequest(message)) this.waiting.add(message.id);
-    const extra: MessageExtraInfo = { requestInfo: { headers: this.o.headers } };
+    const extra: MessageExtraInfo = { requestInfo: this.o.requestInfo };
     if (this.waiting.size === 0) {
       for (const message of messages) this.onmessage?.(message, extra);
       this.end("ended");

@@ -58,6 +58,16 @@ describe(`the standalone host's /mcp on the wire [${testDriver}]`, () => {
       async ({ text }) => ({ content: [{ type: "text", text }] }),
     );
     mcp.registerTool(
+      "headers",
+      { description: "says which request headers it can read, and one's value" },
+      async (extra) => {
+        const headers = extra.requestInfo?.headers ?? {};
+        const names = Object.keys(headers).sort();
+        const shown = { names, custom: headers["x-custom"] ?? null };
+        return { content: [{ type: "text", text: JSON.stringify(shown) }] };
+      },
+    );
+    mcp.registerTool(
       "steps",
       { description: "reports progress, then waits to be released" },
       async (extra) => {
@@ -259,6 +269,24 @@ describe(`the standalone host's /mcp on the wire [${testDriver}]`, () => {
     expect(preflight.headers.get("access-control-allow-headers")).toContain("mcp-session-id");
     const foreign = await post(call(1, "echo", { text: "x" }), { origin: "http://evil.example" });
     expect(foreign.status).toBe(403);
+  });
+
+  it("lets a tool read the request's headers, but never the caller's key, cookie or context, with a session or without", async () => {
+    const secrets = { cookie: "sid=secret", "x-gumstack-context": "forged", "x-custom": "seen" };
+    const json = { accept: "application/json" };
+    const init = await post(INITIALIZE, json);
+    const session = { "mcp-session-id": init.headers.get("mcp-session-id") as string };
+    await init.text();
+    await post({ jsonrpc: "2.0", method: "notifications/initialized" }, { ...session, ...json });
+    for (const headers of [secrets, { ...secrets, ...session }]) {
+      const response = await post(call(1, "headers"), { ...headers, ...json });
+      const reply = (await response.json()) as { result: { content: [{ text: string }] } };
+      const shown = JSON.parse(reply.result.content[0].text) as { names: string[]; custom: string };
+      expect(shown.custom).toBe("seen");
+      expect(shown.names).toEqual(expect.arrayContaining(["x-custom", "content-type"]));
+      for (const hidden of ["authorization", "cookie", "x-gumstack-context"])
+        expect(shown.names).not.toContain(hidden);
+    }
   });
 
   it("opens a session at initialize, serves its GET stream, ends it at DELETE, then answers 404", async () => {
