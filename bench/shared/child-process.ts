@@ -25,6 +25,8 @@ export function startChild<T>(options: {
   name: string;
   script: string;
   args?: readonly string[];
+  /** The checkout to run it in (default: this one). */
+  cwd?: string;
   timeoutMs: number;
   parse: (value: unknown) => T | undefined;
 }): Promise<Started<T>> {
@@ -32,7 +34,7 @@ export function startChild<T>(options: {
   const child = spawn(
     process.execPath,
     ["--conditions=gumstack-source", "--import", "tsx", options.script, ...(options.args ?? [])],
-    { cwd: repoRoot, stdio: ["pipe", "pipe", "inherit"] },
+    { cwd: options.cwd ?? repoRoot, stdio: ["pipe", "pipe", "inherit"] },
   );
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
