@@ -7,7 +7,7 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import type { Ready } from "./host/child.js";
+import { isReady } from "./host/child.js";
 import { repoRoot, startChild, stopChild } from "./shared/child-process.js";
 import { load, type Target } from "./shared/load.js";
 import { MCP_HEADERS, toolCall } from "./shared/mcp-request.js";
@@ -23,9 +23,6 @@ if (!other || !existsSync(join(other, "bench/host/gumstack-server.ts")))
   throw new Error("usage: bench:host-ab -- <another checkout, installed> [json|sse]");
 if (modeArgument !== "json" && modeArgument !== "sse") throw new Error("mode: json or sse");
 const mode = modeArgument;
-
-const isReady = (value: unknown): value is Ready =>
-  typeof value === "object" && value !== null && typeof (value as Ready).url === "string";
 
 interface Side {
   name: string;

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { SUPPORTED_PROTOCOL_VERSIONS } from "@modelcontextprotocol/sdk/types.js";
-import type { Ready } from "./host/child.js";
+import { isReady, type Ready } from "./host/child.js";
 import { startChild, stopChild } from "./shared/child-process.js";
 import { CONNECTIONS, load, type Measured, type Target } from "./shared/load.js";
 import { MCP_HEADERS, PROTOCOL_VERSION, toolCall } from "./shared/mcp-request.js";
@@ -54,17 +54,6 @@ const serverFiles: Record<Name, string> = {
   baseline: "bench/host/baseline-server.ts",
   ours: "bench/host/gumstack-server.ts",
 };
-
-function isReady(value: unknown): value is Ready {
-  if (typeof value !== "object" || value === null) return false;
-  const { url, headers, driver } = value as Record<string, unknown>;
-  return (
-    typeof url === "string" &&
-    typeof headers === "object" &&
-    headers !== null &&
-    (driver === null || typeof driver === "string")
-  );
-}
 
 /** The JSON-RPC message of a reply: the body itself, or the data of its one SSE event. */
 function messageOf(mode: Mode, text: string, contentType: string | null): unknown {

@@ -13,6 +13,18 @@ export interface Ready {
   driver: string | null;
 }
 
+/** Whether a parsed READY announcement is one. */
+export function isReady(value: unknown): value is Ready {
+  if (typeof value !== "object" || value === null) return false;
+  const { url, headers, driver } = value as Record<string, unknown>;
+  return (
+    typeof url === "string" &&
+    typeof headers === "object" &&
+    headers !== null &&
+    (driver === null || typeof driver === "string")
+  );
+}
+
 export function announce(ready: Ready): void {
   process.stdout.write(`${READY_PREFIX}${JSON.stringify(ready)}\n`);
 }
