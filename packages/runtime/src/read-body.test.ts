@@ -65,6 +65,46 @@ describe("readBody", () => {
     }
   });
 
+  it("takes a body whole from the buffer before Node marks it complete; the request still ends", async () => {
+    // A handler a microtask after the request event (as /mcp after a cached key check) runs
+    // between the parser pushing the body's bytes and marking the message complete.
+    const seen: string[] = [];
+    const reads: Read[] = [];
+    server = createServer(async (incoming, outgoing) => {
+      await Promise.resolve();
+      seen.push(incoming.complete ? "complete" : "not yet complete");
+      incoming.once("end", () => seen.push("end")).once("close", () => seen.push("close"));
+      const reading = readBody(incoming, LIMIT);
+      // Taken from the buffer: no turn of events waited for.
+      seen.push(incoming.listenerCount("data") === 0 ? "from the buffer" : "by events");
+      reads.push(await reading);
+      outgoing.end("ok");
+    });
+    await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as { port: number };
+    const socket = await send(port, [`${head(5)}first`]);
+    const answers: string[] = [];
+    socket.on("data", (chunk: Buffer) => answers.push(chunk.toString()));
+    // Bounded: each answer comes within a few turns on loopback.
+    for (let i = 0; i < 100 && answers.length < 1; i++) await settled(10)();
+    // The same connection carries the next request: the first was read to its end.
+    socket.write(`${head(6)}second`);
+    for (let i = 0; i < 100 && answers.length < 2; i++) await settled(10)();
+    for (let i = 0; i < 100 && seen.filter((s) => s === "close").length < 2; i++)
+      await settled(10)();
+    socket.destroy();
+    expect(reads.map((body) => body?.toString())).toEqual(["first", "second"]);
+    const each = ["not yet complete", "from the buffer", "end", "close"];
+    expect(seen).toEqual([...each, ...each]);
+  });
+
+  it("waits for the rest of a body that is only partly here when it is read", async () => {
+    const { port, read } = await reading(settled(10));
+    const socket = await send(port, [`${head(10)}01234`, "56789"], 60);
+    expect((await read())?.toString()).toBe("0123456789");
+    socket.destroy();
+  });
+
   it("reads a body that comes in parts after its head, and a chunked one", async () => {
     const { port, read } = await reading(async () => {});
     const socket = await send(port, [head(10), "01234", "56789"], 30);

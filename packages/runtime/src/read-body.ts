@@ -13,12 +13,20 @@ export function readBody(
   incoming: IncomingMessage,
   limit: number,
 ): Promise<Buffer | null | typeof CLIENT_GONE> {
-  if (Number(incoming.headers["content-length"] ?? 0) > limit) return Promise.resolve(null);
-  // The whole body is here already (it came with the head, as a small request's does, and was
-  // parsed before its handler got this far): taken as it is, without a turn of events per chunk
-  // and another for the end. Only if nothing read any of it: then the buffer holds all of it.
-  if (incoming.complete && !incoming.readableDidRead && incoming.readableFlowing !== true)
-    return Promise.resolve(buffered(incoming, limit));
+  const declared = incoming.headers["content-length"];
+  if (Number(declared ?? 0) > limit) return Promise.resolve(null);
+  // The whole body is here already (it came with the head, as a small request's does): taken as
+  // it is, without a turn of events per chunk and another for the end. Only if nothing read any
+  // of it: then the buffer holds all of it. Whole means parsed to its end, or, with a length,
+  // that many bytes buffered: a handler that got here within the microtasks of the parser's
+  // turn runs between the body's bytes and the message's end, which Node marks just after.
+  if (!incoming.readableDidRead && incoming.readableFlowing !== true) {
+    if (
+      incoming.complete ||
+      (declared !== undefined && incoming.readableLength === Number(declared))
+    )
+      return Promise.resolve(buffered(incoming, limit));
+  }
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -58,9 +66,12 @@ export function readBody(
   });
 }
 
-/** The body of a request already parsed whole, read from the stream's buffer in one go. */
+/** The body of a request already here whole, read from the stream's buffer in one go. */
 function buffered(incoming: IncomingMessage, limit: number): Buffer | null {
   const body = incoming.read() as Buffer | null;
+  // Flowing, with nothing left to lose, so that the stream's end (still to come, if the parser
+  // has not marked it yet) is emitted and the request closes as a read one does.
+  incoming.resume();
   if (body === null) return Buffer.alloc(0);
   return body.length > limit ? null : body;
 }
