@@ -13,20 +13,10 @@ export function readBody(
   incoming: IncomingMessage,
   limit: number,
 ): Promise<Buffer | null | typeof CLIENT_GONE> {
-  const declared = incoming.headers["content-length"];
-  if (Number(declared ?? 0) > limit) return Promise.resolve(null);
+  if (Number(incoming.headers["content-length"] ?? 0) > limit) return Promise.resolve(null);
   // The whole body is here already (it came with the head, as a small request's does): taken as
-  // it is, without a turn of events per chunk and another for the end. Only if nothing read any
-  // of it: then the buffer holds all of it. Whole means parsed to its end, or, with a length,
-  // that many bytes buffered: a handler that got here within the microtasks of the parser's
-  // turn runs between the body's bytes and the message's end, which Node marks just after.
-  if (!incoming.readableDidRead && incoming.readableFlowing !== true) {
-    if (
-      incoming.complete ||
-      (declared !== undefined && incoming.readableLength === Number(declared))
-    )
-      return Promise.resolve(buffered(incoming, limit));
-  }
+  // it is, without a turn of events per chunk and another for the end.
+  if (isHereWhole(incoming)) return Promise.resolve(buffered(incoming, limit));
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -64,6 +54,20 @@ export function readBody(
     incoming.once("error", onGone);
     incoming.once("close", onClose);
   });
+}
+
+/**
+ * Whether the stream's buffer holds the whole body: nothing has read any of it, and the message
+ * is parsed to its end or, with a length, that many bytes are buffered. A handler that got here
+ * within the microtasks of the parser's turn runs between the body's bytes and the message's end,
+ * which Node marks just after.
+ */
+function isHereWhole(incoming: IncomingMessage): boolean {
+  if (incoming.readableDidRead || incoming.readableFlowing === true) return false;
+  const declared = incoming.headers["content-length"];
+  return (
+    incoming.complete || (declared !== undefined && incoming.readableLength === Number(declared))
+  );
 }
 
 /** The body of a request already here whole, read from the stream's buffer in one go. */
